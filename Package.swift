@@ -1,0 +1,103 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Beckon: a pure core, adapters around it, a daemon assembled from services, and a thin CLI.
+// Data flows one way: inbox -> store -> planner/policy -> renderer -> dispatcher -> receipts.
+let package = Package(
+    name: "Beckon",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "beckon", targets: ["beckon"]),
+        .library(name: "BeckonCore", targets: ["BeckonCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+    ],
+    targets: [
+        // Pure logic: calendars, policies, templates, segment counting. No I/O, no clock, no globals.
+        .target(
+            name: "BeckonCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // etc/*.yaml -> core values, with errors that name file, line and key.
+        .target(
+            name: "BeckonConfig",
+            dependencies: ["BeckonCore", .product(name: "Yams", package: "Yams")]
+        ),
+        // Durable state behind narrow protocols; SQLite through GRDB is the embedded backend.
+        .target(
+            name: "BeckonStore",
+            dependencies: ["BeckonCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // inbox/ files -> validated records in the store; quarantine for what cannot be read.
+        .target(
+            name: "BeckonInbox",
+            dependencies: [
+                "BeckonCore", "BeckonStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Channels (outbox, kannel, http, spool), the exactly-once ledger discipline, receipts files.
+        .target(
+            name: "BeckonDispatch",
+            dependencies: [
+                "BeckonCore", "BeckonStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // Delivery reports, replies, health and metrics over HTTP (loopback, token checked).
+        .target(
+            name: "BeckonServer",
+            dependencies: [
+                "BeckonCore", "BeckonStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // The daemon: services assembled into a ServiceGroup, and the one-cycle engine.
+        .target(
+            name: "BeckonDaemon",
+            dependencies: [
+                "BeckonCore", "BeckonConfig", "BeckonStore", "BeckonInbox", "BeckonDispatch", "BeckonServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The thin command line.
+        .executableTarget(
+            name: "beckon",
+            dependencies: [
+                "BeckonCore", "BeckonConfig", "BeckonStore", "BeckonInbox", "BeckonDispatch", "BeckonDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "BeckonCoreTests",
+            dependencies: ["BeckonCore", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "BeckonConfigTests", dependencies: ["BeckonConfig"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BeckonStoreTests", dependencies: ["BeckonStore"]),
+        .testTarget(name: "BeckonInboxTests", dependencies: ["BeckonInbox", "BeckonStore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BeckonDispatchTests", dependencies: ["BeckonDispatch", "BeckonStore"]),
+        .testTarget(name: "BeckonServerTests", dependencies: ["BeckonServer", "BeckonStore",
+            .product(name: "HummingbirdTesting", package: "hummingbird")]),
+        .testTarget(name: "BeckonDaemonTests", dependencies: ["BeckonDaemon", "BeckonConfig", "BeckonStore"]),
+        // Runs the built `beckon` binary: the command line is a contract that scripts rely on.
+        .testTarget(name: "BeckonCLITests", dependencies: ["beckon"]),
+    ]
+)

@@ -1,0 +1,81 @@
+import BeckonCore
+import Foundation
+
+/// Everything `etc/beckon.yaml` and `etc/campaigns/` say, resolved and validated.
+///
+/// Relative paths are resolved against the project home: the folder that holds `etc/`.
+public struct BeckonConfiguration: Sendable {
+    public var home: URL
+    public var inbox: URL
+    public var outbox: URL
+    public var database: URL
+    /// Used for customers whose file and phone give no zone.
+    public var timeZone: TimeZone
+    /// How often the scheduler evaluates campaigns.
+    public var tickSeconds: Double
+    /// The inbox is rescanned this often even when inotify is quiet (the fallback, and for NFS mounts).
+    public var rescanSeconds: Double
+    /// A file without a `.done`/`.ok` marker is taken once its size and mtime are unchanged this long.
+    public var stableSeconds: Double
+    public var channels: [ChannelConfiguration]
+    public var campaigns: [Campaign]
+    public var calendar: CalendarContext
+
+    static let keys: Set<String> = ["inbox", "outbox", "database", "timezone", "tick_seconds", "rescan_seconds",
+                                    "stable_seconds", "channels"]
+
+    public init(home: URL, inbox: URL, outbox: URL, database: URL, timeZone: TimeZone, tickSeconds: Double = 60,
+                rescanSeconds: Double = 30, stableSeconds: Double = 5, channels: [ChannelConfiguration] = [.defaultOutbox],
+                campaigns: [Campaign] = [], calendar: CalendarContext = CalendarContext()) {
+        self.home = home
+        self.inbox = inbox
+        self.outbox = outbox
+        self.database = database
+        self.timeZone = timeZone
+        self.tickSeconds = tickSeconds
+        self.rescanSeconds = rescanSeconds
+        self.stableSeconds = stableSeconds
+        self.channels = channels
+        self.campaigns = campaigns
+        self.calendar = calendar
+    }
+
+    /// Loads `file` (normally `etc/beckon.yaml`) and the campaigns beside it in `campaigns/`.
+    public static func load(file: URL) throws -> BeckonConfiguration {
+        let etc = file.deletingLastPathComponent()
+        let home = etc.deletingLastPathComponent()
+        let root = try ConfigNode.load(contentsOf: file)
+        try root.rejectUnknownKeys(keys)
+
+        func path(_ key: String, default value: String) throws -> URL {
+            let text = try root.optional(key)?.string() ?? value
+            return text.hasPrefix("/") ? URL(fileURLWithPath: text) : home.appendingPathComponent(text)
+        }
+        func positive(_ key: String, default value: Double) throws -> Double {
+            guard let node = try root.optional(key) else { return value }
+            let number = try node.double()
+            guard number > 0 else { throw node.error("must be greater than 0") }
+            return number
+        }
+
+        var channels = try root.optional("channels").map(ChannelConfiguration.parseAll) ?? []
+        if !channels.contains(where: { $0.id == "outbox" }) { channels.insert(.defaultOutbox, at: 0) }
+        let campaigns = try CampaignLoader.load(directory: etc.appendingPathComponent("campaigns"))
+        for campaign in campaigns where !channels.contains(where: { $0.id == campaign.channel }) {
+            throw ConfigError(file: etc.appendingPathComponent("campaigns").path, line: nil, key: "channel",
+                              message: "campaign '\(campaign.id)' uses channel '\(campaign.channel)', which \(file.path) does not define")
+        }
+        return BeckonConfiguration(
+            home: home,
+            inbox: try path("inbox", default: "inbox"),
+            outbox: try path("outbox", default: "outbox"),
+            database: try path("database", default: "var/beckon.sqlite"),
+            timeZone: try root.optional("timezone")?.timeZone() ?? TimeZone(identifier: "Asia/Shanghai")!,
+            tickSeconds: try positive("tick_seconds", default: 60),
+            rescanSeconds: try positive("rescan_seconds", default: 30),
+            stableSeconds: try positive("stable_seconds", default: 5),
+            channels: channels,
+            campaigns: campaigns
+        )
+    }
+}

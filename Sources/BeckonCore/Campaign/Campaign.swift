@@ -1,0 +1,24 @@
+/// A campaign as the planner runs it: a trigger, an audience of one kind of message, a template, a channel.
+public struct Campaign: Sendable {
+    public var id: String
+    public var name: String
+    public var category: MessageCategory
+    /// Higher wins when several campaigns are due for one customer on one day.
+    public var priority: Int
+    public var trigger: Trigger
+    public var template: MessageTemplate
+    public var channel: String
+    public var enabled: Bool
+
+    public init(id: String, name: String, category: MessageCategory = .marketing, priority: Int = 0,
+                trigger: Trigger, template: MessageTemplate, channel: String = "outbox", enabled: Bool = true) {
+        self.id = id
+        self.name = name
+        self.category = category
+        self.priority = priority
+        self.trigger = trigger
+        self.template = template
+        self.channel = channel
+        self.enabled = enabled
+    }
+}

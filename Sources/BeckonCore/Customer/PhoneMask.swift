@@ -1,0 +1,10 @@
+/// Masks a phone number for logs and receipts: country code and the first three and last four digits stay
+/// (enough to reconcile with an operator), the middle is starred. `+8613800138000` -> `+86138****8000`.
+public func maskPhone(_ phone: String) -> String {
+    let chars = Array(phone)
+    guard chars.count > 8 else { return String(repeating: "*", count: chars.count) }
+    let head = String(chars.prefix(min(chars.count - 8, 6)))
+    let tail = String(chars.suffix(4))
+    let stars = String(repeating: "*", count: chars.count - head.count - tail.count)
+    return head + stars + tail
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// A message the planner decided to send: rendered, addressed, keyed, with its time limits.
+public struct PlannedMessage: Hashable, Sendable {
+    public var key: MessageKey
+    public var category: MessageCategory
+    public var phone: String
+    public var channel: String
+    public var text: String
+    public var variant: String
+    /// Earliest instant to send (inside the customer's send window).
+    public var sendAt: Date
+    /// After this the message is stale: it is expired, never sent late.
+    public var validUntil: Date
+    /// Why it was planned (the occurrence's reason), kept for receipts and `explain`.
+    public var reason: String
+
+    public init(key: MessageKey, category: MessageCategory, phone: String, channel: String, text: String,
+                variant: String = "", sendAt: Date, validUntil: Date, reason: String) {
+        self.key = key
+        self.category = category
+        self.phone = phone
+        self.channel = channel
+        self.text = text
+        self.variant = variant
+        self.sendAt = sendAt
+        self.validUntil = validUntil
+        self.reason = reason
+    }
+}

@@ -1,0 +1,32 @@
+import BeckonCore
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file in WAL mode, opened through GRDB.
+///
+/// Promises are kept by the schema (UNIQUE message keys, CHECK on states), not by Swift code.
+/// All writes are transactions; readers never block the writer (WAL).
+public final class SQLiteStore: Sendable {
+    public let writer: any DatabaseWriter
+
+    /// Opens (and migrates) the database file, creating its folder.
+    public init(path: String) throws {
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // NORMAL is durable in WAL mode across process crashes (only a power loss can lose the last
+            // transactions); every state change that matters is written before the action it guards.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        configuration.busyMode = .timeout(10)
+        writer = try DatabasePool(path: path, configuration: configuration)
+        try StoreMigrations.migrator.migrate(writer)
+    }
+
+    /// An in-memory store with the same migrations, for tests.
+    public init() throws {
+        writer = try DatabaseQueue()
+        try StoreMigrations.migrator.migrate(writer)
+    }
+}

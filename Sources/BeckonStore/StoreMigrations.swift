@@ -1,0 +1,106 @@
+import GRDB
+
+/// The schema, as an ordered list of migrations shared by production and tests.
+///
+/// Each area registers its own migrations; never edit a shipped migration, add a new one.
+enum StoreMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        registerCustomers(&migrator)
+        registerLedger(&migrator)
+        registerState(&migrator)
+        registerImports(&migrator)
+        return migrator
+    }
+
+    static func registerCustomers(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v1-customers") { db in
+            try db.execute(sql: """
+                CREATE TABLE customer (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    phone TEXT NOT NULL,
+                    birthday TEXT,              -- YYYY-MM-DD (solar date of birth)
+                    birthday_lunar INTEGER NOT NULL DEFAULT 0 CHECK (birthday_lunar IN (0, 1)),
+                    timezone TEXT,
+                    tier TEXT,
+                    tags TEXT NOT NULL DEFAULT '[]',        -- JSON array
+                    attributes TEXT NOT NULL DEFAULT '{}',  -- JSON object
+                    last_order_at REAL,
+                    order_count INTEGER NOT NULL DEFAULT 0,
+                    total_spend REAL NOT NULL DEFAULT 0,
+                    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+                ) WITHOUT ROWID
+                """)
+            try db.execute(sql: "CREATE INDEX customer_phone ON customer(phone)")
+        }
+    }
+
+    static func registerLedger(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v1-ledger") { db in
+            try db.execute(sql: """
+                CREATE TABLE message (
+                    key TEXT PRIMARY KEY NOT NULL,  -- campaign/wave/customer/local date: the exactly-once key
+                    campaign TEXT NOT NULL,
+                    wave INTEGER NOT NULL,
+                    customer_id TEXT NOT NULL,
+                    local_date TEXT NOT NULL,
+                    category TEXT NOT NULL,
+                    phone TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    variant TEXT NOT NULL DEFAULT '',
+                    reason TEXT NOT NULL DEFAULT '',
+                    send_at REAL NOT NULL,
+                    valid_until REAL NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('scheduled', 'pending', 'queued', 'sent', 'delivered',
+                        'undelivered', 'failed', 'unknown', 'suppressed', 'deferred', 'dropped', 'expired')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    provider_id TEXT,
+                    provider_code TEXT,
+                    reason_code TEXT,
+                    segments INTEGER NOT NULL DEFAULT 0,
+                    encoding TEXT NOT NULL DEFAULT '',
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL
+                ) WITHOUT ROWID
+                """)
+            try db.execute(sql: "CREATE INDEX message_due ON message(status, send_at)")
+            try db.execute(sql: "CREATE INDEX message_customer ON message(customer_id, created_at)")
+            try db.execute(sql: """
+                CREATE TABLE receipt_event (
+                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                    key TEXT NOT NULL REFERENCES message(key),
+                    status TEXT NOT NULL,
+                    provider_id TEXT,
+                    provider_code TEXT,
+                    reason_code TEXT,
+                    segments INTEGER NOT NULL DEFAULT 0,
+                    encoding TEXT NOT NULL DEFAULT '',
+                    event_at REAL NOT NULL
+                )
+                """)
+            try db.execute(sql: "CREATE INDEX receipt_event_time ON receipt_event(event_at)")
+        }
+    }
+
+    static func registerState(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v1-state") { db in
+            try db.execute(sql: "CREATE TABLE state (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID")
+        }
+    }
+
+    static func registerImports(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v1-imports") { db in
+            try db.execute(sql: """
+                CREATE TABLE imported_file (
+                    sha256 TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    rows INTEGER NOT NULL,
+                    rejected_rows INTEGER NOT NULL,
+                    imported_at REAL NOT NULL
+                ) WITHOUT ROWID
+                """)
+        }
+    }
+}

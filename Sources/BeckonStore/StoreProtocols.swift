@@ -1,0 +1,145 @@
+import BeckonCore
+import Foundation
+
+/// The store's narrow interfaces, shaped by what the inbox, planner and dispatcher need rather than by SQL.
+///
+/// SQLite (GRDB) implements them today; a PostgreSQL backend for several daemons sharing one database
+/// will implement the same protocols.
+public protocol CustomerStore: Sendable {
+    /// Inserts or updates customers by id, in one transaction.
+    func upsert(_ customers: [Customer]) throws
+    func customer(id: String) throws -> Customer?
+    /// Streams active customers in id order, `batchSize` at a time, without loading them all.
+    func forEachActiveCustomerBatch(batchSize: Int, _ body: ([Customer]) throws -> Void) throws
+    func customerCount() throws -> Int
+}
+
+/// A message's row in the ledger.
+public struct LedgerEntry: Hashable, Sendable {
+    public var message: PlannedMessage
+    public var status: MessageStatus
+    public var attempts: Int
+    public var providerID: String?
+    public var providerCode: String?
+    public var reasonCode: String?
+    public var updatedAt: Date
+
+    public init(message: PlannedMessage, status: MessageStatus, attempts: Int = 0, providerID: String? = nil,
+                providerCode: String? = nil, reasonCode: String? = nil, updatedAt: Date) {
+        self.message = message
+        self.status = status
+        self.attempts = attempts
+        self.providerID = providerID
+        self.providerCode = providerCode
+        self.reasonCode = reasonCode
+        self.updatedAt = updatedAt
+    }
+}
+
+/// A status change of one message, as written to `outbox/receipts/`.
+public struct ReceiptEvent: Hashable, Sendable {
+    public var sequence: Int64
+    public var key: MessageKey
+    public var status: MessageStatus
+    public var channel: String
+    public var phone: String
+    public var variant: String
+    public var providerID: String?
+    public var providerCode: String?
+    public var reasonCode: String?
+    public var segments: Int
+    public var encoding: String
+    public var plannedAt: Date
+    public var eventAt: Date
+
+    public init(sequence: Int64 = 0, key: MessageKey, status: MessageStatus, channel: String, phone: String,
+                variant: String = "", providerID: String? = nil, providerCode: String? = nil, reasonCode: String? = nil,
+                segments: Int = 1, encoding: String = "", plannedAt: Date, eventAt: Date) {
+        self.sequence = sequence
+        self.key = key
+        self.status = status
+        self.channel = channel
+        self.phone = phone
+        self.variant = variant
+        self.providerID = providerID
+        self.providerCode = providerCode
+        self.reasonCode = reasonCode
+        self.segments = segments
+        self.encoding = encoding
+        self.plannedAt = plannedAt
+        self.eventAt = eventAt
+    }
+}
+
+/// The durable send ledger: the exactly-once contract lives here, under a UNIQUE message key.
+public protocol MessageLedger: Sendable {
+    /// Records planned messages as `scheduled`; a key already in the ledger is left untouched.
+    /// Returns the messages that were new. One transaction.
+    func schedule(_ messages: [PlannedMessage], at now: Date) throws -> [PlannedMessage]
+    /// Scheduled messages whose `sendAt` has come, oldest first.
+    func due(at now: Date, limit: Int) throws -> [LedgerEntry]
+    /// Marks messages `pending` (about to be sent) in one transaction, before any leaves.
+    func markPending(_ keys: [MessageKey], at now: Date) throws
+    /// Records outcomes in one transaction, each with its receipt event.
+    func record(_ outcomes: [DispatchOutcome], at now: Date) throws
+    /// Messages left `pending` by a process that died mid-send.
+    func pendingAfterCrash() throws -> [LedgerEntry]
+    func entry(for key: MessageKey) throws -> LedgerEntry?
+    /// Receipt events whose `eventAt` lies in `interval`, in sequence order.
+    func receiptEvents(in interval: DateInterval) throws -> [ReceiptEvent]
+}
+
+/// What happened to one message on one attempt (or decision).
+public struct DispatchOutcome: Hashable, Sendable {
+    public var key: MessageKey
+    public var status: MessageStatus
+    public var providerID: String?
+    public var providerCode: String?
+    public var reasonCode: String?
+    /// For a transient failure: when to try again (the message goes back to `scheduled`).
+    public var retryAt: Date?
+    public var segments: Int
+    public var encoding: String
+
+    public init(key: MessageKey, status: MessageStatus, providerID: String? = nil, providerCode: String? = nil,
+                reasonCode: String? = nil, retryAt: Date? = nil, segments: Int = 1, encoding: String = "") {
+        self.key = key
+        self.status = status
+        self.providerID = providerID
+        self.providerCode = providerCode
+        self.reasonCode = reasonCode
+        self.retryAt = retryAt
+        self.segments = segments
+        self.encoding = encoding
+    }
+}
+
+/// A small key-value memory for services (e.g. when the scheduler last evaluated).
+public protocol StateStore: Sendable {
+    func value(for key: String) throws -> String?
+    func setValue(_ value: String?, for key: String) throws
+}
+
+/// Files the inbox has taken, by content hash, so the same content is never imported twice.
+public protocol ImportJournal: Sendable {
+    func importedFile(sha256: String) throws -> ImportedFile?
+    func recordImport(_ file: ImportedFile) throws
+    /// Upserts the file's customers and records the file in one transaction: never half-applied.
+    func commitImport(customers: [Customer], file: ImportedFile) throws
+}
+
+public struct ImportedFile: Hashable, Sendable {
+    public var sha256: String
+    public var name: String
+    public var rows: Int
+    public var rejectedRows: Int
+    public var importedAt: Date
+
+    public init(sha256: String, name: String, rows: Int, rejectedRows: Int, importedAt: Date) {
+        self.sha256 = sha256
+        self.name = name
+        self.rows = rows
+        self.rejectedRows = rejectedRows
+        self.importedAt = importedAt
+    }
+}
