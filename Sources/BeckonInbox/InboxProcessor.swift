@@ -152,14 +152,9 @@ public final class InboxProcessor: @unchecked Sendable {
         try FileManager.default.createDirectory(at: rejected, withIntermediateDirectories: true)
         var text = "line,field,value,reason\n"
         for error in errors {
-            text += [String(error.line), error.field, error.value, error.reason].map(Self.csvField).joined(separator: ",") + "\n"
+            text += CSVField.line([String(error.line), error.field, error.value, error.reason]) + "\n"
         }
         try Data(text.utf8).write(to: rejected.appendingPathComponent(name + ".errors.csv"), options: .atomic)
-    }
-
-    static func csvField(_ value: String) -> String {
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     static func sha256(of url: URL) throws -> String {

@@ -10,6 +10,7 @@ enum StoreMigrations {
         registerLedger(&migrator)
         registerState(&migrator)
         registerImports(&migrator)
+        registerSuppressions(&migrator)
         return migrator
     }
 
@@ -101,6 +102,26 @@ enum StoreMigrations {
                     imported_at REAL NOT NULL
                 ) WITHOUT ROWID
                 """)
+        }
+    }
+
+    static func registerSuppressions(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v1-suppressions") { db in
+            // Empty strings instead of NULL so that the UNIQUE constraint deduplicates repeated opt-outs.
+            try db.execute(sql: """
+                CREATE TABLE suppression (
+                    phone TEXT NOT NULL DEFAULT '',
+                    customer_id TEXT NOT NULL DEFAULT '',
+                    category TEXT NOT NULL DEFAULT '',
+                    source TEXT NOT NULL CHECK (source IN ('opt_out_reply', 'hard_failure', 'block_list', 'inbox_file')),
+                    detail TEXT NOT NULL DEFAULT '',
+                    at REAL NOT NULL,
+                    CHECK (phone <> '' OR customer_id <> ''),
+                    UNIQUE (phone, customer_id, category, source)
+                )
+                """)
+            try db.execute(sql: "CREATE INDEX suppression_phone ON suppression(phone) WHERE phone <> ''")
+            try db.execute(sql: "CREATE INDEX suppression_customer ON suppression(customer_id) WHERE customer_id <> ''")
         }
     }
 }

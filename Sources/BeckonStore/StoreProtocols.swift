@@ -80,7 +80,8 @@ public protocol MessageLedger: Sendable {
     func due(at now: Date, limit: Int) throws -> [LedgerEntry]
     /// Marks messages `pending` (about to be sent) in one transaction, before any leaves.
     func markPending(_ keys: [MessageKey], at now: Date) throws
-    /// Records outcomes in one transaction, each with its receipt event.
+    /// Records outcomes in one transaction, each with its receipt event; an outcome with `retryAt` puts
+    /// the message back to `scheduled` at that instant, with no receipt (its story goes on).
     func record(_ outcomes: [DispatchOutcome], at now: Date) throws
     /// Messages left `pending` by a process that died mid-send.
     func pendingAfterCrash() throws -> [LedgerEntry]
@@ -142,4 +143,13 @@ public struct ImportedFile: Hashable, Sendable {
         self.rejectedRows = rejectedRows
         self.importedAt = importedAt
     }
+}
+
+/// Opt-outs, hard failures and block lists. Consulted before every plan and dispatch.
+public protocol SuppressionStore: Sendable {
+    func addSuppressions(_ suppressions: [Suppression]) throws
+    /// Lifts suppressions (an opt-back-in such as `START`): by phone or customer, for one category or all.
+    func liftSuppressions(phone: String?, customerID: String?, category: String?) throws
+    /// Every suppression that applies to any of these customers or phones.
+    func suppressions(customerIDs: [String], phones: [String]) throws -> [Suppression]
 }

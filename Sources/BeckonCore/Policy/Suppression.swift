@@ -1,0 +1,35 @@
+import Foundation
+
+/// A standing instruction not to message a phone or a customer, for one category or for everything.
+///
+/// Sources: opt-out replies (reply files, `/mo` callbacks), hard-failed numbers reported by a gateway, and
+/// the operator's block list. Suppression is checked by phone *and* by customer, so a customer who changes
+/// number stays opted out and a number that changes hands stays blocked.
+public struct Suppression: Hashable, Sendable {
+    public enum Source: String, Hashable, Sendable, CaseIterable {
+        case optOutReply = "opt_out_reply"
+        case hardFailure = "hard_failure"
+        case blockList = "block_list"
+        case inboxFile = "inbox_file"
+    }
+
+    /// E.164, or nil when the suppression is by customer only.
+    public var phone: String?
+    public var customerID: String?
+    /// A consent category (`marketing`, `beauty`, ...) or nil for a full opt-out of everything.
+    public var category: String?
+    public var source: Source
+    /// Free text for `explain`: the reply's words, the gateway's code, the file and line.
+    public var detail: String
+    public var at: Date
+
+    public init(phone: String? = nil, customerID: String? = nil, category: String? = nil, source: Source,
+                detail: String, at: Date) {
+        self.phone = phone
+        self.customerID = customerID
+        self.category = category
+        self.source = source
+        self.detail = detail
+        self.at = at
+    }
+}

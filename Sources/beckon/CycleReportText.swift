@@ -1,0 +1,28 @@
+import BeckonCore
+import BeckonDaemon
+import BeckonDispatch
+import Foundation
+
+/// The human summary `run --once` prints.
+enum CycleReportText {
+    static func render(_ report: BeckonEngine.CycleReport, recovered: Dispatcher.Summary, at now: Date, zone: TimeZone) -> String {
+        var lines = ["cycle at \(ISOInstant.format(now, in: zone))"]
+        if recovered.recovered + recovered.unknown > 0 {
+            lines.append("  recovered after a crash: \(recovered.recovered) resent, \(recovered.unknown) unknown")
+        }
+        for file in report.files {
+            var line = "  inbox \(file.file): \(file.kind.rawValue)"
+            if file.kind == .imported { line += ", \(file.rows) rows, \(file.rejectedRows) rejected" }
+            if !file.detail.isEmpty { line += " (\(file.detail))" }
+            lines.append(line)
+        }
+        lines.append("  planned \(report.planned) new message(s), \(report.alreadyPlanned) already planned")
+        for (reason, count) in report.skipped.sorted(by: { $0.key < $1.key }) {
+            lines.append("  skipped \(count): \(reason)")
+        }
+        let d = report.dispatch
+        lines.append("  sent \(d.sent), failed \(d.failed), will retry \(d.retried), expired \(d.expired)")
+        for file in report.receiptFiles { lines.append("  receipts: \(file.path)") }
+        return lines.joined(separator: "\n")
+    }
+}
