@@ -1,0 +1,144 @@
+import BeckonConfig
+import BeckonCore
+import BeckonStore
+import Foundation
+import Logging
+import Testing
+@testable import BeckonDaemon
+
+/// A temporary Beckon home: inbox, outbox and database in a fresh folder, removed afterwards.
+struct TemporaryHome: ~Copyable {
+    let root: URL
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("beckon-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("inbox"), withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: root) }
+
+    var inbox: URL { root.appendingPathComponent("inbox") }
+    var outbox: URL { root.appendingPathComponent("outbox") }
+
+    func configuration(campaigns: [Campaign]) -> BeckonConfiguration {
+        BeckonConfiguration(home: root, inbox: inbox, outbox: outbox, database: root.appendingPathComponent("var/beckon.sqlite"),
+                            timeZone: TimeZone(identifier: "Asia/Shanghai")!, campaigns: campaigns)
+    }
+
+    func write(_ text: String, to name: String) throws {
+        try Data(text.utf8).write(to: inbox.appendingPathComponent(name))
+    }
+
+    func contents(of relativePath: String) throws -> String {
+        try String(contentsOf: root.appendingPathComponent(relativePath), encoding: .utf8)
+    }
+
+    func files(under relativePath: String) -> [String] {
+        let base = root.appendingPathComponent(relativePath)
+        let enumerator = FileManager.default.enumerator(atPath: base.path)
+        return (enumerator?.allObjects as? [String] ?? []).filter {
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: base.appendingPathComponent($0).path, isDirectory: &isDirectory)
+            return !isDirectory.boolValue
+        }.sorted()
+    }
+}
+
+@Suite("End to end: inbox to outbox")
+struct EndToEndTests {
+    static let birthdayCampaign = Campaign(
+        id: "birthday", name: "Birthday", category: .care, trigger: .birthday(BirthdayRule()),
+        template: try! MessageTemplate("【Beckon】{{name}}，生日快乐！"))
+
+    // 2026-11-24 01:30 in Shanghai is still 2026-11-23 in New York (12:30 there).
+    static let instant = ISOInstant.parse("2026-11-24T01:30:00+08:00", defaultZone: .gmt)!
+
+    static let customers = """
+        customer_id,name,phone,birthday,timezone
+        C1,王芳,+86 138-0013-8000,1990-11-24,Asia/Shanghai
+        C2,Li Lei,13900139000,1985-11-24,America/New_York
+        C3,张伟,13700137000,1979-06-01,
+
+        """
+
+    func engine(_ home: borrowing TemporaryHome, at instant: Date) throws -> BeckonEngine {
+        let configuration = home.configuration(campaigns: [Self.birthdayCampaign])
+        let store = try SQLiteStore(path: configuration.database.path)
+        // The file clock is far ahead so the freshly written inbox file counts as complete.
+        return try BeckonEngine(configuration: configuration, store: store, clock: FixedClock(instant),
+                                fileClock: FixedClock(Date(timeIntervalSinceNow: 3600)), logger: Logger(label: "test"))
+    }
+
+    @Test("a birthday today in the customer's zone gets exactly one message and receipt; a second cycle sends nothing")
+    func birthdayEndToEnd() async throws {
+        let home = try TemporaryHome()
+        try home.write(Self.customers, to: "customers.csv")
+
+        let report = try await engine(home, at: Self.instant).runCycle()
+        #expect(report.files.map(\.kind) == [.imported])
+        #expect(report.planned == 1)
+        #expect(report.dispatch.sent == 1)
+
+        // Only C1: it is C2's birthday in Shanghai but not yet in New York, and C3's birthday is in June.
+        #expect(home.files(under: "outbox/messages") == ["2026-11-24/birthday_0_C1.txt"])
+        #expect(try home.contents(of: "outbox/messages/2026-11-24/birthday_0_C1.txt") == """
+            Key: birthday/0/C1/2026-11-24
+            To: +8613800138000
+            Campaign: birthday
+            Variant: 
+            Category: care
+            Valid-Until: 2026-11-24T16:00:00Z
+
+            【Beckon】王芳，生日快乐！
+
+            """)
+        #expect(home.files(under: "outbox/receipts") == ["2026-11-24/receipts-2026-11-24T01.csv"])
+        let receipt = try home.contents(of: "outbox/receipts/2026-11-24/receipts-2026-11-24T01.csv")
+        #expect(receipt == """
+            key,campaign,variant,customer_id,phone,channel,provider_message_id,status,reason_code,provider_code,segments,encoding,planned_at,event_at\r
+            birthday/0/C1/2026-11-24,birthday,,C1,+86138****8000,outbox,birthday_0_C1.txt,sent,,,1,,2026-11-24T00:00:00+08:00,2026-11-24T01:30:00+08:00\r
+
+            """)
+        #expect(home.files(under: "inbox") == ["archive/2026-11-24/customers.csv"])
+
+        let second = try await engine(home, at: Self.instant.addingTimeInterval(60)).runCycle()
+        #expect(second.planned == 0)
+        #expect(second.alreadyPlanned == 1)
+        #expect(second.dispatch.sent == 0)
+        #expect(home.files(under: "outbox/messages").count == 1)
+    }
+
+    @Test("the customer in New York gets the message once their own day begins")
+    func birthdayInCustomersZone() async throws {
+        let home = try TemporaryHome()
+        try home.write(Self.customers, to: "customers.csv")
+        _ = try await engine(home, at: Self.instant).runCycle()
+        // 2026-11-24 09:00 in New York.
+        let later = ISOInstant.parse("2026-11-24T09:00:00-05:00", defaultZone: .gmt)!
+        let report = try await engine(home, at: later).runCycle()
+        #expect(report.dispatch.sent == 1)
+        #expect(home.files(under: "outbox/messages").contains("2026-11-24/birthday_0_C2.txt"))
+    }
+
+    @Test("a message still valid after downtime is sent; one past its day expires with a receipt")
+    func downtimeExpires() async throws {
+        let home = try TemporaryHome()
+        try home.write(Self.customers, to: "customers.csv")
+        let configuration = home.configuration(campaigns: [Self.birthdayCampaign])
+        let store = try SQLiteStore(path: configuration.database.path)
+        // Plan on the 24th but let the dispatcher first run on the 25th.
+        let engine = try BeckonEngine(configuration: configuration, store: store, clock: FixedClock(Self.instant),
+                                      fileClock: FixedClock(Date(timeIntervalSinceNow: 3600)), logger: Logger(label: "test"))
+        var report = BeckonEngine.CycleReport()
+        _ = engine.inbox.processReadyFiles(now: Self.instant, timeZone: configuration.timeZone)
+        try engine.plan(through: Self.instant, into: &report)
+        #expect(report.planned == 1)
+        let nextDay = try self.engine(home, at: Self.instant.addingTimeInterval(86_400))
+        let late = try await nextDay.runCycle()
+        #expect(late.dispatch.expired == 1)
+        // C2's birthday (24th in New York) is caught up: at 01:30 on the 25th in Shanghai it is still the 24th there.
+        #expect(late.dispatch.sent == 1)
+        let entry = try store.entry(for: MessageKey(campaign: "birthday", wave: 0, customer: "C1", localDate: LocalDate(year: 2026, month: 11, day: 24)!))
+        #expect(entry?.status == .expired)
+    }
+}
