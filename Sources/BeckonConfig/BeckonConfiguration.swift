@@ -20,9 +20,11 @@ public struct BeckonConfiguration: Sendable {
     public var channels: [ChannelConfiguration]
     public var campaigns: [Campaign]
     public var calendar: CalendarContext
+    /// Quiet hours, caps, consent defaults (the `policy:` section).
+    public var policy: DeliveryPolicy = DeliveryPolicy()
 
     static let keys: Set<String> = ["inbox", "outbox", "database", "timezone", "tick_seconds", "rescan_seconds",
-                                    "stable_seconds", "channels"]
+                                    "stable_seconds", "channels", "policy"]
 
     public init(home: URL, inbox: URL, outbox: URL, database: URL, timeZone: TimeZone, tickSeconds: Double = 60,
                 rescanSeconds: Double = 30, stableSeconds: Double = 5, channels: [ChannelConfiguration] = [.defaultOutbox],
@@ -65,7 +67,7 @@ public struct BeckonConfiguration: Sendable {
             throw ConfigError(file: etc.appendingPathComponent("campaigns").path, line: nil, key: "channel",
                               message: "campaign '\(campaign.id)' uses channel '\(campaign.channel)', which \(file.path) does not define")
         }
-        return BeckonConfiguration(
+        var configuration = BeckonConfiguration(
             home: home,
             inbox: try path("inbox", default: "inbox"),
             outbox: try path("outbox", default: "outbox"),
@@ -77,5 +79,7 @@ public struct BeckonConfiguration: Sendable {
             channels: channels,
             campaigns: campaigns
         )
+        configuration.policy = try root.optional("policy")?.deliveryPolicy() ?? DeliveryPolicy()
+        return configuration
     }
 }

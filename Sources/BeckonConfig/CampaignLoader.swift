@@ -3,7 +3,8 @@ import Foundation
 
 /// Loads `etc/campaigns/*.yaml`, one campaign per file, in file-name order.
 public enum CampaignLoader {
-    static let keys: Set<String> = ["id", "name", "category", "priority", "trigger", "template", "channel", "enabled"]
+    static let keys = Set(["id", "name", "category", "priority", "trigger", "template", "channel", "enabled"])
+        .union(ConfigNode.campaignPolicyKeys)
 
     public static func load(directory: URL) throws -> [Campaign] {
         let files: [URL]
@@ -33,7 +34,7 @@ public enum CampaignLoader {
         do { template = try MessageTemplate(try templateNode.string()) } catch let error as TemplateError {
             throw templateNode.error("\(error)")
         }
-        return Campaign(
+        var campaign = Campaign(
             id: id,
             name: try root.optional("name")?.string() ?? id,
             category: try root.optional("category")?.oneOf(MessageCategory.self) ?? .marketing,
@@ -43,5 +44,7 @@ public enum CampaignLoader {
             channel: try root.optional("channel")?.identifier() ?? "outbox",
             enabled: try root.optional("enabled")?.bool() ?? true
         )
+        campaign.policy = try root.campaignPolicy()
+        return campaign
     }
 }

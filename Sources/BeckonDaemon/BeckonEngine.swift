@@ -27,7 +27,8 @@ public final class BeckonEngine: Sendable {
         public var files: [InboxProcessor.Outcome] = []
         public var planned = 0
         public var alreadyPlanned = 0
-        public var skipped: [String: Int] = [:]
+        /// Occurrences the policy stopped at planning time, by reason code (suppressed, dropped, expired).
+        public var decided: [String: Int] = [:]
         public var dispatch = Dispatcher.Summary()
         public var receiptFiles: [URL] = []
     }
@@ -43,14 +44,15 @@ public final class BeckonEngine: Sendable {
         inbox = InboxProcessor(inbox: configuration.inbox, store: store, stableSeconds: configuration.stableSeconds,
                                fileClock: fileClock, logger: logger)
         planner = Planner(campaigns: configuration.campaigns, defaultTimeZone: configuration.timeZone,
-                          calendar: configuration.calendar)
+                          calendar: configuration.calendar, policy: configuration.policy)
+        let gate = PolicyGate(store: store, planner: planner, caps: CapGate(policy: configuration.policy, campaigns: configuration.campaigns))
         let channels: [any Channel] = configuration.channels.map { channel in
             switch channel.kind {
             case .outbox:
                 return OutboxChannel(id: channel.id, folder: configuration.outbox.appendingPathComponent(channel.directory))
             }
         }
-        dispatcher = Dispatcher(ledger: store, channels: channels, clock: clock, logger: logger)
+        dispatcher = Dispatcher(ledger: store, channels: channels, clock: clock, gate: gate, logger: logger)
         receipts = ReceiptWriter(folder: configuration.outbox.appendingPathComponent("receipts"),
                                  timeZone: configuration.timeZone, ledger: store)
     }
@@ -84,11 +86,19 @@ public final class BeckonEngine: Sendable {
         let start = previous.map { $0 < now ? $0 : now } ?? now
         let window = DateInterval(start: start, end: now)
         try store.forEachActiveCustomerBatch(batchSize: 10_000) { customers in
-            let result = planner.plan(customers: customers, window: window)
+            let suppressions = try store.suppressions(customerIDs: customers.map(\.id), phones: customers.map(\.phone))
+            let result = planner.plan(customers: customers, window: window, now: now, suppressions: suppressions)
             let inserted = try store.schedule(result.messages, at: now)
             report.planned += inserted.count
             report.alreadyPlanned += result.messages.count - inserted.count
-            for skip in result.skipped { report.skipped[skip.reason, default: 0] += 1 }
+            let decided = result.decisions.compactMap { decision -> DecidedMessage? in
+                guard let message = decision.message, let reason = decision.verdict.reason else { return nil }
+                return DecidedMessage(message: message, status: decision.verdict.status, reasonCode: reason.code)
+            }
+            let recorded = try store.recordDecided(decided, at: now)
+            report.alreadyPlanned += decided.count - recorded.count
+            for item in recorded { report.decided[item.reasonCode, default: 0] += 1 }
+            if !recorded.isEmpty { report.dispatch.noteEvent(at: now) }
         }
         // Written after the messages: a crash in between only re-plans keys the ledger already holds.
         try store.setValue(String(now.timeIntervalSince1970), for: Self.evaluatedThroughKey)

@@ -13,11 +13,14 @@ public struct Dispatcher: Sendable {
     public let ledger: any MessageLedger
     public let channels: [String: any Channel]
     public let clock: any WallClock
+    public let gate: (any DispatchGate)?
     public let batchSize: Int
     public let logger: Logger
 
-    public init(ledger: any MessageLedger, channels: [any Channel], clock: any WallClock, batchSize: Int = 500, logger: Logger) {
+    public init(ledger: any MessageLedger, channels: [any Channel], clock: any WallClock, gate: (any DispatchGate)? = nil,
+                batchSize: Int = 500, logger: Logger) {
         self.ledger = ledger
+        self.gate = gate
         self.channels = Dictionary(channels.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.clock = clock
         self.batchSize = batchSize
@@ -30,6 +33,9 @@ public struct Dispatcher: Sendable {
         public var failed = 0
         public var retried = 0
         public var expired = 0
+        public var suppressed = 0
+        public var deferred = 0
+        public var dropped = 0
         public var recovered = 0
         public var unknown = 0
         public var firstEventAt: Date?
@@ -37,7 +43,7 @@ public struct Dispatcher: Sendable {
 
         public init() {}
 
-        mutating func noteEvent(at instant: Date) {
+        public mutating func noteEvent(at instant: Date) {
             firstEventAt = min(firstEventAt ?? instant, instant)
             lastEventAt = max(lastEventAt ?? instant, instant)
         }
@@ -82,6 +88,15 @@ public struct Dispatcher: Sendable {
                 } else {
                     sendable.append(entry.message)
                 }
+            }
+            if let gate, !sendable.isEmpty {
+                let held = try gate.review(sendable, now: now)
+                let heldKeys = Set(held.map(\.key))
+                sendable.removeAll { heldKeys.contains($0.key) }
+                outcomes += held
+                summary.suppressed += held.filter { $0.status == .suppressed }.count
+                summary.deferred += held.filter { $0.status == .deferred }.count
+                summary.dropped += held.filter { $0.status == .dropped }.count
             }
             if !outcomes.isEmpty { try ledger.record(outcomes, at: now) }
             summary.expired += outcomes.filter { $0.status == .expired }.count

@@ -5,24 +5,64 @@ import GRDB
 extension SQLiteStore: MessageLedger {
     public func schedule(_ messages: [PlannedMessage], at now: Date) throws -> [PlannedMessage] {
         try writer.write { db in
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO message (key, campaign, wave, customer_id, local_date, category, phone, channel, text,
-                                     variant, reason, send_at, valid_until, status, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)
-                ON CONFLICT(key) DO NOTHING
-                """)
-            var inserted: [PlannedMessage] = []
-            for message in messages {
-                try insert.execute(arguments: [
-                    message.key.description, message.key.campaign, message.key.wave, message.key.customer,
-                    message.key.localDate.description, message.category.rawValue, message.phone, message.channel,
-                    message.text, message.variant, message.reason, message.sendAt.timeIntervalSince1970,
-                    message.validUntil.timeIntervalSince1970, now.timeIntervalSince1970, now.timeIntervalSince1970,
-                ])
-                // The UNIQUE key decides: a message already in the ledger changes nothing.
-                if db.changesCount > 0 { inserted.append(message) }
+            try messages.filter { try Self.insert($0, status: .scheduled, reasonCode: nil, at: now, in: db) }
+        }
+    }
+
+    public func recordDecided(_ decided: [DecidedMessage], at now: Date) throws -> [DecidedMessage] {
+        try writer.write { db in
+            try decided.filter { item in
+                guard try Self.insert(item.message, status: item.status, reasonCode: item.reasonCode, at: now, in: db) else { return false }
+                try Self.appendReceipt(key: item.message.key.description, status: item.status, at: now, in: db)
+                return true
             }
-            return inserted
+        }
+    }
+
+    /// Inserts a message unless its key is already in the ledger; the UNIQUE key decides. True when new.
+    static func insert(_ message: PlannedMessage, status: MessageStatus, reasonCode: String?, at now: Date,
+                       in db: Database) throws -> Bool {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO message (key, campaign, wave, customer_id, local_date, category, phone, channel, text,
+                                 variant, reason, send_at, valid_until, status, reason_code, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(key) DO NOTHING
+            """)
+        try insert.execute(arguments: [
+            message.key.description, message.key.campaign, message.key.wave, message.key.customer,
+            message.key.localDate.description, message.category.rawValue, message.phone, message.channel,
+            message.text, message.variant, message.reason, message.sendAt.timeIntervalSince1970,
+            message.validUntil.timeIntervalSince1970, status.rawValue, reasonCode, now.timeIntervalSince1970,
+            now.timeIntervalSince1970,
+        ])
+        return db.changesCount > 0
+    }
+
+    static func appendReceipt(key: String, status: MessageStatus, at now: Date, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO receipt_event (key, status, provider_id, provider_code, reason_code, segments, encoding, event_at)
+            SELECT key, ?, provider_id, provider_code, reason_code, segments, encoding, ? FROM message WHERE key = ?
+            """, arguments: [status.rawValue, now.timeIntervalSince1970, key])
+    }
+
+    public func capHistory(customerIDs: [String], since: Date) throws -> [String: [CapRecord]] {
+        guard !customerIDs.isEmpty else { return [:] }
+        return try writer.read { db in
+            var history: [String: [CapRecord]] = [:]
+            for start in stride(from: 0, to: customerIDs.count, by: 500) {
+                let chunk = Array(customerIDs[start..<min(start + 500, customerIDs.count)])
+                let counted = MessageStatus.allCases.filter(\.countsAsSent).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT * FROM message
+                    WHERE customer_id IN (\(databaseQuestionMarks(count: chunk.count))) AND status IN (\(counted)) AND send_at > ?
+                    """, arguments: StatementArguments(chunk) + [since.timeIntervalSince1970])
+                for row in rows {
+                    let entry = Self.entry(from: row)
+                    history[entry.message.key.customer, default: []].append(CapRecord(
+                        key: entry.message.key, category: entry.message.category, at: entry.message.sendAt, status: entry.status))
+                }
+            }
+            return history
         }
     }
 
@@ -68,12 +108,9 @@ extension SQLiteStore: MessageLedger {
                 outcome.segments, outcome.segments, outcome.encoding, outcome.encoding,
                 outcome.retryAt?.timeIntervalSince1970, now.timeIntervalSince1970, key,
             ])
-        // A retry is not a receipt: the message's story continues. Every other outcome is.
-        if outcome.retryAt == nil {
-            try db.execute(sql: """
-                INSERT INTO receipt_event (key, status, provider_id, provider_code, reason_code, segments, encoding, event_at)
-                SELECT key, status, provider_id, provider_code, reason_code, segments, encoding, ? FROM message WHERE key = ?
-                """, arguments: [now.timeIntervalSince1970, key])
+        // A retry is not a receipt (the message's story continues), except a policy deferral, which says why.
+        if outcome.retryAt == nil || outcome.status == .deferred {
+            try appendReceipt(key: key, status: outcome.status, at: now, in: db)
         }
     }
 

@@ -76,6 +76,12 @@ public protocol MessageLedger: Sendable {
     /// Records planned messages as `scheduled`; a key already in the ledger is left untouched.
     /// Returns the messages that were new. One transaction.
     func schedule(_ messages: [PlannedMessage], at now: Date) throws -> [PlannedMessage]
+    /// Records messages the policy decided not to send (suppressed, dropped, expired) in their final state,
+    /// each with its receipt; a key already in the ledger is left untouched. Returns the ones that were new.
+    @discardableResult
+    func recordDecided(_ decided: [DecidedMessage], at now: Date) throws -> [DecidedMessage]
+    /// Messages that count against caps (sent, in flight, queued, unknown) of these customers since `since`.
+    func capHistory(customerIDs: [String], since: Date) throws -> [String: [CapRecord]]
     /// Scheduled messages whose `sendAt` has come, oldest first.
     func due(at now: Date, limit: Int) throws -> [LedgerEntry]
     /// Marks messages `pending` (about to be sent) in one transaction, before any leaves.
@@ -88,6 +94,19 @@ public protocol MessageLedger: Sendable {
     func entry(for key: MessageKey) throws -> LedgerEntry?
     /// Receipt events whose `eventAt` lies in `interval`, in sequence order.
     func receiptEvents(in interval: DateInterval) throws -> [ReceiptEvent]
+}
+
+/// A message with the policy's decision not to send it.
+public struct DecidedMessage: Hashable, Sendable {
+    public var message: PlannedMessage
+    public var status: MessageStatus
+    public var reasonCode: String
+
+    public init(message: PlannedMessage, status: MessageStatus, reasonCode: String) {
+        self.message = message
+        self.status = status
+        self.reasonCode = reasonCode
+    }
 }
 
 /// What happened to one message on one attempt (or decision).

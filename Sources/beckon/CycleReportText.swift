@@ -17,11 +17,14 @@ enum CycleReportText {
             lines.append(line)
         }
         lines.append("  planned \(report.planned) new message(s), \(report.alreadyPlanned) already planned")
-        for (reason, count) in report.skipped.sorted(by: { $0.key < $1.key }) {
-            lines.append("  skipped \(count): \(reason)")
+        for (reason, count) in report.decided.sorted(by: { $0.key < $1.key }) {
+            lines.append("  not planned \(count): \(reason)")
         }
         let d = report.dispatch
         lines.append("  sent \(d.sent), failed \(d.failed), will retry \(d.retried), expired \(d.expired)")
+        if d.suppressed + d.deferred + d.dropped > 0 {
+            lines.append("  held at dispatch: \(d.suppressed) suppressed, \(d.deferred) deferred, \(d.dropped) dropped")
+        }
         for file in report.receiptFiles { lines.append("  receipts: \(file.path)") }
         return lines.joined(separator: "\n")
     }

@@ -46,12 +46,21 @@ struct TemporaryHome: ~Copyable {
 
 @Suite("End to end: inbox to outbox")
 struct EndToEndTests {
-    static let birthdayCampaign = Campaign(
-        id: "birthday", name: "Birthday", category: .care, trigger: .birthday(BirthdayRule()),
-        template: try! MessageTemplate("【Beckon】{{name}}，生日快乐！"))
+    /// A one-minute send window, so that the spread send time is known to have come by 10:00:59.
+    static let birthdayCampaign: Campaign = {
+        var campaign = Campaign(id: "birthday", name: "Birthday", category: .care, trigger: .birthday(BirthdayRule()),
+                                template: try! MessageTemplate("【Beckon】{{name}}，生日快乐！"))
+        campaign.policy.window = TimeWindow(parsing: "10:00-10:01")!
+        return campaign
+    }()
 
-    // 2026-11-24 01:30 in Shanghai is still 2026-11-23 in New York (12:30 there).
-    static let instant = ISOInstant.parse("2026-11-24T01:30:00+08:00", defaultZone: .gmt)!
+    // 2026-11-24 10:00:59 in Shanghai is still 2026-11-23 in New York (21:00 there).
+    static let instant = ISOInstant.parse("2026-11-24T10:00:59+08:00", defaultZone: .gmt)!
+
+    /// Where in the window the message was spread to: a stable hash of its key.
+    static func spreadSecond(_ key: String) -> String {
+        String(format: "%02d", Int(SendTiming.fraction(of: key) * 60))
+    }
 
     static let customers = """
         customer_id,name,phone,birthday,timezone
@@ -87,24 +96,25 @@ struct EndToEndTests {
             Campaign: birthday
             Variant: 
             Category: care
-            Valid-Until: 2026-11-24T16:00:00Z
+            Valid-Until: 2026-11-24T02:01:00Z
 
             【Beckon】王芳，生日快乐！
 
             """)
-        #expect(home.files(under: "outbox/receipts") == ["2026-11-24/receipts-2026-11-24T01.csv"])
-        let receipt = try home.contents(of: "outbox/receipts/2026-11-24/receipts-2026-11-24T01.csv")
+        #expect(home.files(under: "outbox/receipts") == ["2026-11-24/receipts-2026-11-24T10.csv"])
+        let receipt = try home.contents(of: "outbox/receipts/2026-11-24/receipts-2026-11-24T10.csv")
+        let second = Self.spreadSecond("birthday/0/C1/2026-11-24")
         #expect(receipt == """
             key,campaign,variant,customer_id,phone,channel,provider_message_id,status,reason_code,provider_code,segments,encoding,planned_at,event_at\r
-            birthday/0/C1/2026-11-24,birthday,,C1,+86138****8000,outbox,birthday_0_C1.txt,sent,,,1,,2026-11-24T00:00:00+08:00,2026-11-24T01:30:00+08:00\r
+            birthday/0/C1/2026-11-24,birthday,,C1,+86138****8000,outbox,birthday_0_C1.txt,sent,,,1,,2026-11-24T10:00:\(second)+08:00,2026-11-24T10:00:59+08:00\r
 
             """)
         #expect(home.files(under: "inbox") == ["archive/2026-11-24/customers.csv"])
 
-        let second = try await engine(home, at: Self.instant.addingTimeInterval(60)).runCycle()
-        #expect(second.planned == 0)
-        #expect(second.alreadyPlanned == 1)
-        #expect(second.dispatch.sent == 0)
+        let again = try await engine(home, at: Self.instant.addingTimeInterval(60)).runCycle()
+        #expect(again.planned == 0)
+        #expect(again.alreadyPlanned == 1)
+        #expect(again.dispatch.sent == 0)
         #expect(home.files(under: "outbox/messages").count == 1)
     }
 
@@ -113,14 +123,14 @@ struct EndToEndTests {
         let home = try TemporaryHome()
         try home.write(Self.customers, to: "customers.csv")
         _ = try await engine(home, at: Self.instant).runCycle()
-        // 2026-11-24 09:00 in New York.
-        let later = ISOInstant.parse("2026-11-24T09:00:00-05:00", defaultZone: .gmt)!
+        // 2026-11-24 10:00:59 in New York.
+        let later = ISOInstant.parse("2026-11-24T10:00:59-05:00", defaultZone: .gmt)!
         let report = try await engine(home, at: later).runCycle()
         #expect(report.dispatch.sent == 1)
         #expect(home.files(under: "outbox/messages").contains("2026-11-24/birthday_0_C2.txt"))
     }
 
-    @Test("a message still valid after downtime is sent; one past its day expires with a receipt")
+    @Test("after downtime, messages past their valid_until expire with a receipt instead of going out late")
     func downtimeExpires() async throws {
         let home = try TemporaryHome()
         try home.write(Self.customers, to: "customers.csv")
@@ -136,8 +146,9 @@ struct EndToEndTests {
         let nextDay = try self.engine(home, at: Self.instant.addingTimeInterval(86_400))
         let late = try await nextDay.runCycle()
         #expect(late.dispatch.expired == 1)
-        // C2's birthday (24th in New York) is caught up: at 01:30 on the 25th in Shanghai it is still the 24th there.
-        #expect(late.dispatch.sent == 1)
+        // C2's birthday window in New York (24th, 10:00-10:01 there) also passed while Beckon was down.
+        #expect(late.decided["past_valid_until"] == 1)
+        #expect(late.dispatch.sent == 0)
         let entry = try store.entry(for: MessageKey(campaign: "birthday", wave: 0, customer: "C1", localDate: LocalDate(year: 2026, month: 11, day: 24)!))
         #expect(entry?.status == .expired)
     }

@@ -9,6 +9,8 @@ public struct Campaign: Sendable {
     public var template: MessageTemplate
     public var channel: String
     public var enabled: Bool
+    /// Send window, caps and conflict rules (issue 5); defaults suit a recall campaign.
+    public var policy: CampaignPolicy = CampaignPolicy()
 
     public init(id: String, name: String, category: MessageCategory = .marketing, priority: Int = 0,
                 trigger: Trigger, template: MessageTemplate, channel: String = "outbox", enabled: Bool = true) {

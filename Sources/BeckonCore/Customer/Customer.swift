@@ -20,6 +20,8 @@ public struct Customer: Hashable, Sendable {
     public var lastOrderAt: Date?
     public var orderCount: Int
     public var totalSpend: Double
+    /// Consent answers from the customer file: category (`marketing`, `beauty`, ...) -> opted in.
+    public var consents: [String: Bool] = [:]
     /// False when a full snapshot no longer lists the customer: kept, never deleted, never messaged.
     public var active: Bool
 

@@ -1,67 +1,110 @@
 import Foundation
 
-/// Decides which messages are due: campaigns x customers x the evaluation window.
+/// Decides which messages are due: campaigns x customers x the evaluation window, through the policy.
 ///
-/// Pure: the caller supplies the customers (a batch at a time), the window since the previous evaluation
-/// and the calendar data; the planner returns rendered, keyed messages and the reasons for what it skipped.
+/// Pure: the caller supplies the customers (a batch at a time), the window since the previous evaluation,
+/// the instant it is now, and the suppressions that apply to the batch; the planner returns rendered,
+/// keyed messages to schedule and a decision, with its reason, for every occurrence it did not schedule.
+/// Frequency caps are applied later, at dispatch (see `CapGate`), against the durable ledger.
 public struct Planner: Sendable {
     public let campaigns: [Campaign]
     public let defaultTimeZone: TimeZone
     public let calendar: CalendarContext
+    public let policy: DeliveryPolicy
+    let timings: [String: SendTiming]
 
-    public init(campaigns: [Campaign], defaultTimeZone: TimeZone, calendar: CalendarContext) {
+    public init(campaigns: [Campaign], defaultTimeZone: TimeZone, calendar: CalendarContext,
+                policy: DeliveryPolicy = DeliveryPolicy()) {
         self.campaigns = campaigns.filter(\.enabled)
         self.defaultTimeZone = defaultTimeZone
         self.calendar = calendar
+        self.policy = policy
+        self.timings = Dictionary(self.campaigns.map { ($0.id, policy.timing(for: $0)) }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// A decision not to plan a message, with the rule that stopped it.
-    public struct Skip: Hashable, Sendable {
+    /// One occurrence's fate. `message` is present when there is something to record in the ledger.
+    public struct Decision: Sendable {
         public var campaign: String
         public var customer: String
         public var occurrence: Occurrence
-        public var reason: String
+        public var verdict: PolicyVerdict
+        public var message: PlannedMessage?
     }
 
     public struct Result: Sendable {
+        /// Messages to schedule.
         public var messages: [PlannedMessage] = []
-        public var skipped: [Skip] = []
+        /// Everything else: suppressed, dropped, expired (recorded with receipts) and skipped (not recorded).
+        public var decisions: [Decision] = []
     }
 
-    /// The zone a customer's calendar runs in: their own, else the configured default.
+    /// The zone a customer's calendar runs in: their own, else their phone's country's, else the default.
     public func timeZone(for customer: Customer) -> TimeZone {
-        customer.timeZone.flatMap(TimeZone.init(identifier:)) ?? defaultTimeZone
+        if let identifier = customer.timeZone, let zone = TimeZone(identifier: identifier) { return zone }
+        return PhoneCountryZone.zone(forE164: customer.phone) ?? defaultTimeZone
     }
 
-    public func plan(customers: [Customer], window: DateInterval) -> Result {
+    /// - Parameter suppressions: standing suppressions for the batch's customers (by id or phone).
+    public func plan(customers: [Customer], window: DateInterval, now: Date,
+                     suppressions: [Suppression] = []) -> Result {
         var result = Result()
+        var byCustomer: [String: [Suppression]] = [:]
+        var byPhone: [String: [Suppression]] = [:]
+        for s in suppressions {
+            if let id = s.customerID { byCustomer[id, default: []].append(s) }
+            if let phone = s.phone { byPhone[phone, default: []].append(s) }
+        }
         for customer in customers where customer.active {
             let zone = timeZone(for: customer)
+            let standing = (byCustomer[customer.id] ?? []) + (byPhone[customer.phone] ?? [])
             for campaign in campaigns {
                 for occurrence in campaign.trigger.rule.occurrences(for: customer, in: window, timeZone: zone, context: calendar) {
-                    plan(campaign, customer, occurrence, zone, into: &result)
+                    let decision = decide(campaign, customer, occurrence, zone: zone, suppressions: standing, now: now)
+                    if case .send = decision.verdict, let message = decision.message {
+                        result.messages.append(message)
+                    } else {
+                        result.decisions.append(decision)
+                    }
                 }
             }
         }
         return result
     }
 
-    private func plan(_ campaign: Campaign, _ customer: Customer, _ occurrence: Occurrence, _ zone: TimeZone,
-                      into result: inout Result) {
-        func skip(_ reason: String) {
-            result.skipped.append(Skip(campaign: campaign.id, customer: customer.id, occurrence: occurrence, reason: reason))
+    /// The policy chain for one occurrence; the first rule that stops it is the reason.
+    public func decide(_ campaign: Campaign, _ customer: Customer, _ occurrence: Occurrence, zone: TimeZone,
+                       suppressions: [Suppression], now: Date) -> Decision {
+        func decision(_ verdict: PolicyVerdict, _ message: PlannedMessage?) -> Decision {
+            Decision(campaign: campaign.id, customer: customer.id, occurrence: occurrence, verdict: verdict, message: message)
         }
-        guard !customer.phone.isEmpty else { return skip("no_phone") }
+        guard !customer.phone.isEmpty else { return decision(.dropped(.init("no_phone", "the customer has no valid phone number")), nil) }
+
+        let key = MessageKey(campaign: campaign.id, wave: occurrence.wave, customer: customer.id, localDate: occurrence.localDate)
         let text: String
         do { text = try campaign.template.render(Self.templateValues(for: customer)) } catch {
-            return skip("template: \(error)")
+            return decision(.dropped(.init("template_error", "\(error)")), nil)
         }
-        let key = MessageKey(campaign: campaign.id, wave: occurrence.wave, customer: customer.id, localDate: occurrence.localDate)
-        // A day-based occurrence is valid until the end of its local day: never sent a day late.
-        let validUntil = occurrence.localDate.adding(days: 1).start(in: zone)
-        result.messages.append(PlannedMessage(
-            key: key, category: campaign.category, phone: customer.phone, channel: campaign.channel, text: text,
-            sendAt: occurrence.instant, validUntil: validUntil, reason: occurrence.reason))
+        let timing = timings[campaign.id] ?? policy.timing(for: campaign)
+        var verdict = timing.schedule(for: occurrence, key: key, zone: zone)
+        // Times for the ledger row even when the verdict is not to send (receipts show when it would have gone).
+        var sendAt = occurrence.instant
+        var validUntil = occurrence.localDate.adding(days: 1).start(in: zone)
+        if case .send(let at, let until) = verdict {
+            (sendAt, validUntil) = (at, until)
+            if until <= now {
+                verdict = .expired(.init("past_valid_until", "its time to send ended at \(ISOInstant.format(until, in: zone)) (Beckon was not running)"))
+            }
+        }
+        if let blocking = SuppressionRule.blocking(suppressions, customer: customer, category: campaign.category,
+                                                    brandCategory: campaign.policy.consentCategory) {
+            verdict = SuppressionRule.verdict(for: blocking)
+        } else if let missing = policy.consent.missingConsent(customer: customer, category: campaign.category,
+                                                               brandCategory: campaign.policy.consentCategory) {
+            verdict = .suppressed(.init("no_consent", "the customer has not agreed to \(missing) messages"))
+        }
+        let message = PlannedMessage(key: key, category: campaign.category, phone: customer.phone, channel: campaign.channel,
+                                     text: text, sendAt: sendAt, validUntil: validUntil, reason: occurrence.reason)
+        return decision(verdict, message)
     }
 
     /// The fields a template can use: the customer's own and every extra column of the customer file.

@@ -1,0 +1,31 @@
+/// Which standing suppressions stop a message.
+///
+/// A suppression by customer applies whatever number they have now; one by phone applies only to that
+/// number (a customer who changed numbers is not stopped by the old number's hard failure). A full opt-out
+/// (no category) stops everything, transactional messages included; an opt-out of one category stops
+/// that category and campaigns of that brand category, but never transactional messages.
+public enum SuppressionRule {
+    public static func blocking(_ suppressions: [Suppression], customer: Customer, category: MessageCategory,
+                                brandCategory: String?) -> Suppression? {
+        suppressions
+            .filter { s in
+                let matches = (s.customerID != nil && s.customerID == customer.id) || (s.phone != nil && s.phone == customer.phone)
+                guard matches else { return false }
+                guard let scope = s.category else { return true }
+                if category == .transactional { return false }
+                return scope == category.rawValue || scope == brandCategory
+            }
+            .min { $0.at < $1.at }
+    }
+
+    public static func verdict(for suppression: Suppression) -> PolicyVerdict {
+        let code: String
+        switch suppression.source {
+        case .optOutReply, .inboxFile: code = "opted_out"
+        case .hardFailure: code = "hard_failed_number"
+        case .blockList: code = "blocked"
+        }
+        let scope = suppression.category.map { "from \($0)" } ?? "from everything"
+        return .suppressed(.init(code, "opted out \(scope): \(suppression.detail) (\(ISOInstant.format(suppression.at, in: .gmt)))"))
+    }
+}

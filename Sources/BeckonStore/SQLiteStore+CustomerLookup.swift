@@ -1,0 +1,25 @@
+import BeckonCore
+import GRDB
+
+/// Looking customers up by id in bulk, for the dispatcher's last policy check.
+public protocol CustomerLookup: Sendable {
+    func customers(ids: [String]) throws -> [String: Customer]
+}
+
+extension SQLiteStore: CustomerLookup {
+    public func customers(ids: [String]) throws -> [String: Customer] {
+        try writer.read { db in
+            var found: [String: Customer] = [:]
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let chunk = Array(ids[start..<min(start + 500, ids.count)])
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM customer WHERE id IN (\(databaseQuestionMarks(count: chunk.count)))",
+                                            arguments: StatementArguments(chunk))
+                for row in rows {
+                    let customer = Self.customer(from: row)
+                    found[customer.id] = customer
+                }
+            }
+            return found
+        }
+    }
+}
