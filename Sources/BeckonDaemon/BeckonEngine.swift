@@ -45,7 +45,7 @@ public final class BeckonEngine: Sendable {
                                fileClock: fileClock, logger: logger)
         planner = Planner(campaigns: configuration.campaigns, defaultTimeZone: configuration.timeZone,
                           calendar: configuration.calendar, policy: configuration.policy)
-        let gate = PolicyGate(store: store, planner: planner, caps: CapGate(policy: configuration.policy, campaigns: configuration.campaigns))
+        let gate = PolicyGate(store: store, planner: planner, caps: SendGate(policy: configuration.policy, campaigns: configuration.campaigns))
         let channels: [any Channel] = configuration.channels.map { channel in
             switch channel.kind {
             case .outbox:

@@ -8,7 +8,7 @@ import Foundation
 struct PolicyGate: DispatchGate {
     let store: SQLiteStore
     let planner: Planner
-    let caps: CapGate
+    let caps: SendGate
 
     /// The longest cap window decides how much history to read.
     var historyDays: Int {

@@ -5,7 +5,7 @@ import Foundation
 /// Pure: the caller supplies the customers (a batch at a time), the window since the previous evaluation,
 /// the instant it is now, and the suppressions that apply to the batch; the planner returns rendered,
 /// keyed messages to schedule and a decision, with its reason, for every occurrence it did not schedule.
-/// Frequency caps are applied later, at dispatch (see `CapGate`), against the durable ledger.
+/// Frequency caps are applied later, at dispatch (see `SendGate`), against the durable ledger.
 public struct Planner: Sendable {
     public let campaigns: [Campaign]
     public let defaultTimeZone: TimeZone

@@ -66,19 +66,26 @@ public struct SendTiming: Hashable, Sendable {
         return isDayBased ? spread(on: occurrence.localDate, key: key, zone: zone) : atOrAfter(occurrence.instant, key: key, zone: zone)
     }
 
-    /// A deterministic point inside the day's allowed minutes.
+    /// A deterministic point inside the day's allowed time, measured in real seconds so that a DST jump
+    /// (a missing or repeated hour) is neither overshot nor counted twice.
     func spread(on day: LocalDate, key: MessageKey, zone: TimeZone) -> PolicyVerdict {
-        let total = allowed.reduce(0) { $0 + $1.count } * 60
-        var offset = Int(Self.fraction(of: key.description) * Double(total))
-        var sendAt = day.start(in: zone)
-        for range in allowed {
-            if offset < range.count * 60 {
-                sendAt = instant(day, minute: range.lowerBound, zone: zone).addingTimeInterval(Double(offset))
+        let spans = allowed.map { (instant(day, minute: $0.lowerBound, zone: zone), instant(day, minute: $0.upperBound, zone: zone)) }
+            .filter { $0.1 > $0.0 }
+        let total = spans.reduce(0) { $0 + $1.1.timeIntervalSince($1.0) }
+        guard let last = spans.last, total > 0 else {
+            return .dropped(.init("no_allowed_time", "the allowed time does not exist on \(day) (a DST change)"))
+        }
+        var offset = (Self.fraction(of: key.description) * total).rounded(.down)
+        var sendAt = last.0
+        for (opens, closes) in spans {
+            let width = closes.timeIntervalSince(opens)
+            if offset < width {
+                sendAt = opens.addingTimeInterval(offset)
                 break
             }
-            offset -= range.count * 60
+            offset -= width
         }
-        return .send(sendAt: sendAt, validUntil: instant(day, minute: allowed.last!.upperBound, zone: zone))
+        return .send(sendAt: sendAt, validUntil: last.1)
     }
 
     func atOrAfter(_ moment: Date, key: MessageKey, zone: TimeZone) -> PolicyVerdict {
@@ -103,6 +110,26 @@ public struct SendTiming: Hashable, Sendable {
             }
         }
         return .dropped(.init("no_allowed_time", "no allowed time within \(Self.maxDeferralDays) days"))
+    }
+
+    /// Whether `moment` falls in the allowed time, in `zone`.
+    public func allows(_ moment: Date, in zone: TimeZone) -> Bool {
+        let day = LocalDate(moment, in: zone)
+        return allowed.contains { range in
+            instant(day, minute: range.lowerBound, zone: zone) <= moment && moment < instant(day, minute: range.upperBound, zone: zone)
+        }
+    }
+
+    /// The next instant the allowed time opens after `moment`, within a week.
+    public func nextOpening(after moment: Date, in zone: TimeZone) -> Date? {
+        let day = LocalDate(moment, in: zone)
+        for offset in 0...Self.maxDeferralDays {
+            for range in allowed {
+                let opens = instant(day.adding(days: offset), minute: range.lowerBound, zone: zone)
+                if opens > moment { return opens }
+            }
+        }
+        return nil
     }
 
     func instant(_ day: LocalDate, minute: Int, zone: TimeZone) -> Date {

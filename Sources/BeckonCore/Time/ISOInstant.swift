@@ -22,11 +22,24 @@ public enum ISOInstant {
         return LocalDateTime(date: date, time: time).instant(in: zone).addingTimeInterval(seconds)
     }
 
-    /// `2026-11-24T10:00:00+08:00`: ISO 8601 with the zone's offset at that instant.
+    /// `2026-11-24T10:00:00+08:00`: ISO 8601 with the zone's offset at that instant (`Z` for UTC).
+    ///
+    /// Formatted by hand: it runs for every receipt and every explained decision, and a Foundation
+    /// formatter per call costs more than the rest of the decision.
     public static func format(_ instant: Date, in zone: TimeZone) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = zone
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: instant)
+        let offset = zone.secondsFromGMT(for: instant)
+        let local = Int(floor(instant.timeIntervalSince1970)) + offset
+        let days = Int(floor(Double(local) / 86_400))
+        let seconds = local - days * 86_400
+        let date = LocalDate(dayNumber: days)
+        var text = "\(date)T" + twoDigits(seconds / 3600) + ":" + twoDigits(seconds % 3600 / 60) + ":" + twoDigits(seconds % 60)
+        if offset == 0 { return text + "Z" }
+        let magnitude = abs(offset) / 60
+        text += (offset < 0 ? "-" : "+") + twoDigits(magnitude / 60) + ":" + twoDigits(magnitude % 60)
+        return text
+    }
+
+    private static func twoDigits(_ value: Int) -> String {
+        value < 10 ? "0\(value)" : "\(value)"
     }
 }

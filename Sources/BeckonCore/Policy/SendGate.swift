@@ -1,16 +1,20 @@
 import Foundation
 
-/// Applies frequency caps and the one-winner-a-day rule to one customer's messages that are due now.
+/// The last word before a message leaves: is it the right local time, and do the customer's frequency
+/// caps and the one-winner-a-day rule allow it?
 ///
 /// Used twice with the same rules: by the dispatcher just before sending (against the durable ledger,
 /// messages in flight included) and by `beckon plan`/`explain` to predict that decision.
-public struct CapGate: Sendable {
+public struct SendGate: Sendable {
     public let policy: DeliveryPolicy
     public let campaigns: [String: Campaign]
+
+    let timings: [String: SendTiming]
 
     public init(policy: DeliveryPolicy, campaigns: [Campaign]) {
         self.policy = policy
         self.campaigns = Dictionary(campaigns.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.timings = self.campaigns.mapValues { policy.timing(for: $0) }
     }
 
     /// Verdicts for `due` (one customer's), highest campaign priority first. `history` holds the messages
@@ -41,6 +45,18 @@ public struct CapGate: Sendable {
     func decide(_ message: PlannedMessage, tier: String?, zone: TimeZone, history: [CapRecord], now: Date) -> PolicyVerdict {
         let campaign = campaigns[message.key.campaign]
         let send = PolicyVerdict.send(sendAt: message.sendAt, validUntil: message.validUntil)
+        if now >= message.validUntil { return .expired(.init("past_valid_until", "its time to send ended")) }
+
+        // A late cycle (a slow batch, a paused machine) must not push a message into quiet hours: the
+        // local time is checked at the moment of sending, not only when planning.
+        let timing = timings[message.key.campaign]
+            ?? SendTiming(window: CampaignPolicy.defaultWindow, quietHours: policy.quietHours(for: message.category))
+        if !timing.allows(now, in: zone) {
+            let next = timing.nextOpening(after: now, in: zone)
+            let reason = PolicyVerdict.Reason("outside_window", "it is \(ISOInstant.format(now, in: zone)) for the customer, outside \(timing.describeAllowed())")
+            guard let next, next < message.validUntil else { return .expired(reason) }
+            return .deferred(until: next, reason)
+        }
         if message.category == .transactional || campaign?.policy.exemptFromCaps == true { return send }
         let counting = history.filter { record in
             record.category != .transactional && (campaigns[record.key.campaign]?.policy.countsTowardCaps ?? true)
