@@ -86,8 +86,9 @@ extension ConfigNode {
         if let node = try optional("counts_toward_caps") { policy.countsTowardCaps = try node.bool() }
         if let node = try optional("consent") { policy.consentCategory = try node.identifier() }
         if let node = try optional("on_conflict") { policy.onConflict = try node.oneOf(CampaignPolicy.OnConflict.self) }
+        if let node = try optional("spread") { policy.spread = try node.bool() }
         return policy
     }
 
-    static let campaignPolicyKeys: Set<String> = ["window", "outside_window", "exempt_from_caps", "counts_toward_caps", "consent", "on_conflict"]
+    static let campaignPolicyKeys: Set<String> = ["window", "outside_window", "exempt_from_caps", "counts_toward_caps", "consent", "on_conflict", "spread"]
 }

@@ -31,6 +31,9 @@ public final class BeckonEngine: Sendable {
         public var decided: [String: Int] = [:]
         public var dispatch = Dispatcher.Summary()
         public var receiptFiles: [URL] = []
+        /// Messages still waiting for their send time after this cycle, and the first of those times.
+        public var waiting = 0
+        public var nextSendAt: Date?
     }
 
     /// - Parameter fileClock: the real clock, for file ages in the inbox even when `clock` is pinned.
@@ -76,6 +79,7 @@ public final class BeckonEngine: Sendable {
         if let first = report.dispatch.firstEventAt, let last = report.dispatch.lastEventAt {
             report.receiptFiles = try receipts.writeHours(covering: DateInterval(start: first, end: last))
         }
+        (report.waiting, report.nextSendAt) = try store.scheduledOutlook()
         return report
     }
 

@@ -74,6 +74,13 @@ extension SQLiteStore: MessageLedger {
         }
     }
 
+    public func scheduledOutlook() throws -> (count: Int, next: Date?) {
+        try writer.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, MIN(send_at) AS next FROM message WHERE status = 'scheduled'")
+            return (row?["n"] ?? 0, (row?["next"] as Double?).map(Date.init(timeIntervalSince1970:)))
+        }
+    }
+
     public func markPending(_ keys: [MessageKey], at now: Date) throws {
         try writer.write { db in
             let update = try db.cachedStatement(sql: """

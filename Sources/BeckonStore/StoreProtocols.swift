@@ -84,6 +84,8 @@ public protocol MessageLedger: Sendable {
     func capHistory(customerIDs: [String], since: Date) throws -> [String: [CapRecord]]
     /// Scheduled messages whose `sendAt` has come, oldest first.
     func due(at now: Date, limit: Int) throws -> [LedgerEntry]
+    /// How many messages wait in `scheduled`, and the earliest send time among them.
+    func scheduledOutlook() throws -> (count: Int, next: Date?)
     /// Marks messages `pending` (about to be sent) in one transaction, before any leaves.
     func markPending(_ keys: [MessageKey], at now: Date) throws
     /// Records outcomes in one transaction, each with its receipt event; an outcome with `retryAt` puts

@@ -26,6 +26,9 @@ enum CycleReportText {
             lines.append("  held at dispatch: \(d.suppressed) suppressed, \(d.deferred) deferred, \(d.dropped) dropped")
         }
         for file in report.receiptFiles { lines.append("  receipts: \(file.path)") }
+        if let next = report.nextSendAt {
+            lines.append("  waiting: \(report.waiting) message(s) scheduled, the first at \(ISOInstant.format(next, in: zone)) (within send windows, outside quiet hours)")
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -17,6 +17,9 @@ public struct CampaignPolicy: Hashable, Sendable {
     /// A brand-defined consent category (`beauty`) the customer must also have agreed to.
     public var consentCategory: String?
     public var onConflict: OnConflict
+    /// Spread day-based sends across the window (default); false sends them as the window opens, which
+    /// suits small lists and demos.
+    public var spread: Bool = true
 
     public init(window: TimeWindow = CampaignPolicy.defaultWindow, outsideWindow: SendTiming.OutsideWindow = .defer,
                 exemptFromCaps: Bool = false, countsTowardCaps: Bool = true, consentCategory: String? = nil,

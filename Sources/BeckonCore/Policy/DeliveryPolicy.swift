@@ -28,6 +28,6 @@ public struct DeliveryPolicy: Hashable, Sendable {
 
     public func timing(for campaign: Campaign) -> SendTiming {
         SendTiming(window: campaign.policy.window, quietHours: quietHours(for: campaign.category),
-                   outsideWindow: campaign.policy.outsideWindow)
+                   outsideWindow: campaign.policy.outsideWindow, spreads: campaign.policy.spread)
     }
 }

@@ -18,11 +18,14 @@ public struct SendTiming: Hashable, Sendable {
     public let window: TimeWindow
     public let quietHours: TimeWindow?
     public let outsideWindow: OutsideWindow
+    /// False: day-based messages go as the allowed time opens instead of at a spread point.
+    public let spreads: Bool
 
     /// How far ahead an instant-based occurrence may be deferred looking for an allowed window.
     static let maxDeferralDays = 7
 
-    public init(window: TimeWindow, quietHours: TimeWindow?, outsideWindow: OutsideWindow = .defer) {
+    public init(window: TimeWindow, quietHours: TimeWindow?, outsideWindow: OutsideWindow = .defer, spreads: Bool = true) {
+        self.spreads = spreads
         self.window = window
         self.quietHours = quietHours
         self.outsideWindow = outsideWindow
@@ -75,7 +78,7 @@ public struct SendTiming: Hashable, Sendable {
         guard let last = spans.last, total > 0 else {
             return .dropped(.init("no_allowed_time", "the allowed time does not exist on \(day) (a DST change)"))
         }
-        var offset = (Self.fraction(of: key.description) * total).rounded(.down)
+        var offset = spreads ? (Self.fraction(of: key.description) * total).rounded(.down) : 0
         var sendAt = last.0
         for (opens, closes) in spans {
             let width = closes.timeIntervalSince(opens)

@@ -1,0 +1,70 @@
+import BeckonConfig
+import BeckonCore
+import BeckonStore
+import Foundation
+
+/// Predicts what Beckon would do, without sending or changing anything: the engine for `beckon plan`
+/// and `beckon explain`. It runs the same planner and send gate as the daemon, against the real ledger.
+public struct PlanPreview {
+    public let configuration: BeckonConfiguration
+    public let store: SQLiteStore
+    let planner: Planner
+    let gate: SendGate
+
+    public init(configuration: BeckonConfiguration, store: SQLiteStore) {
+        self.configuration = configuration
+        self.store = store
+        planner = Planner(campaigns: configuration.campaigns, defaultTimeZone: configuration.timeZone,
+                          calendar: configuration.calendar, policy: configuration.policy)
+        gate = SendGate(policy: configuration.policy, campaigns: configuration.campaigns)
+    }
+
+    public func timeZone(for customer: Customer) -> TimeZone { planner.timeZone(for: customer) }
+
+    /// One occurrence's predicted fate.
+    public struct Item: Sendable {
+        public var campaign: String
+        public var customer: Customer
+        public var zone: TimeZone
+        public var occurrence: Occurrence
+        public var key: MessageKey
+        public var message: PlannedMessage?
+        public var verdict: PolicyVerdict
+        /// When the ledger already holds this key: what happened to it.
+        public var existing: LedgerEntry?
+    }
+
+    /// Everything due for `customers` in `window`, as it would be decided at `now`.
+    public func items(for customers: [Customer], in window: DateInterval, now: Date) throws -> [Item] {
+        let suppressions = try store.suppressions(customerIDs: customers.map(\.id), phones: customers.map(\.phone))
+        let historyDays = (configuration.policy.caps.rules.values.flatMap { $0 }.map(\.days).max() ?? 30) + 1
+        var history = try store.capHistory(customerIDs: customers.map(\.id), since: now.addingTimeInterval(-Double(historyDays) * 86_400))
+        var items: [Item] = []
+        for customer in customers where customer.active {
+            let zone = planner.timeZone(for: customer)
+            var toReview: [Item] = []
+            for campaign in planner.campaigns {
+                for occurrence in campaign.trigger.rule.occurrences(for: customer, in: window, timeZone: zone, context: configuration.calendar) {
+                    let decision = planner.decide(campaign, customer, occurrence, zone: zone, suppressions: suppressions, now: now)
+                    let key = MessageKey(campaign: campaign.id, wave: occurrence.wave, customer: customer.id, localDate: occurrence.localDate)
+                    var item = Item(campaign: campaign.id, customer: customer, zone: zone, occurrence: occurrence, key: key,
+                                    message: decision.message, verdict: decision.verdict, existing: try store.entry(for: key))
+                    if item.existing == nil, case .send = decision.verdict { toReview.append(item) } else {
+                        if item.existing != nil { item.verdict = decision.verdict }
+                        items.append(item)
+                    }
+                }
+            }
+            // The gate runs at each message's send time, in send-time order, as the dispatcher would.
+            var customerHistory = history[customer.id] ?? []
+            for var item in toReview.sorted(by: { ($0.message?.sendAt ?? now) < ($1.message?.sendAt ?? now) }) {
+                guard let message = item.message else { continue }
+                let at = max(message.sendAt, now)
+                item.verdict = gate.review([message], tier: customer.tier, zone: zone, history: &customerHistory, now: at).first?.1 ?? item.verdict
+                items.append(item)
+            }
+            history[customer.id] = customerHistory
+        }
+        return items
+    }
+}
