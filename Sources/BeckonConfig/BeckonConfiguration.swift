@@ -53,10 +53,12 @@ public struct BeckonConfiguration: Sendable {
             let text = try root.optional(key)?.string() ?? value
             return text.hasPrefix("/") ? URL(fileURLWithPath: text) : home.appendingPathComponent(text)
         }
-        func positive(_ key: String, default value: Double) throws -> Double {
+        func positive(_ key: String, default value: Double, allowZero: Bool = false) throws -> Double {
             guard let node = try root.optional(key) else { return value }
             let number = try node.double()
-            guard number > 0 else { throw node.error("must be greater than 0") }
+            guard number > 0 || (allowZero && number == 0) else {
+                throw node.error(allowZero ? "must be 0 or more" : "must be greater than 0")
+            }
             return number
         }
 
@@ -75,7 +77,8 @@ public struct BeckonConfiguration: Sendable {
             timeZone: try root.optional("timezone")?.timeZone() ?? TimeZone(identifier: "Asia/Shanghai")!,
             tickSeconds: try positive("tick_seconds", default: 60),
             rescanSeconds: try positive("rescan_seconds", default: 30),
-            stableSeconds: try positive("stable_seconds", default: 5),
+            // 0 suits producers that write elsewhere and rename into the inbox (the rename is atomic).
+            stableSeconds: try positive("stable_seconds", default: 5, allowZero: true),
             channels: channels,
             campaigns: campaigns
         )

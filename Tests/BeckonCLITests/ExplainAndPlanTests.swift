@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+@Suite("beckon explain and beckon plan")
+struct ExplainAndPlanTests {
+    /// A home with one campaign and three customers, imported by one `run --once` at 07:00 (before the window).
+    func home() throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("beckon-explain-\(UUID().uuidString)")
+        let fm = FileManager.default
+        try fm.createDirectory(at: root.appendingPathComponent("etc/campaigns"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: root.appendingPathComponent("inbox"), withIntermediateDirectories: true)
+        try Data("stable_seconds: 0\n".utf8).write(to: root.appendingPathComponent("etc/beckon.yaml"))
+        try Data("""
+            id: birthday
+            category: marketing
+            trigger: { kind: birthday }
+            window: "10:00-12:00"
+            template: "【Beckon】{{name}}生日快乐"
+            """.utf8).write(to: root.appendingPathComponent("etc/campaigns/birthday.yaml"))
+        try Data("""
+            customer_id,name,phone,birthday
+            C1,王芳,13800138000,1990-11-24
+            C2,李雷,13900139000,1991-11-25
+            C3,韩梅,13700137000,1992-06-01
+
+            """.utf8).write(to: root.appendingPathComponent("inbox/customers.csv"))
+        let result = try BeckonBinary.run(["run", "--once", "--now", "2026-11-24T07:00:00+08:00", "--config", config(root)])
+        #expect(result.status == 0, "\(result.stderr)")
+        return root
+    }
+
+    func config(_ root: URL) -> String { root.appendingPathComponent("etc/beckon.yaml").path }
+
+    @Test("explain names the send time, or why there is none")
+    func explain() throws {
+        let root = try home()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let scheduled = try BeckonBinary.run(["explain", "C1", "--at", "2026-11-24T08:00:00+08:00", "--config", config(root)])
+        #expect(scheduled.status == 0, "\(scheduled.stderr)")
+        #expect(scheduled.stdout.contains("customer C1 (王芳, +86138****8000, zone Asia/Shanghai)"))
+        #expect(scheduled.stdout.contains("birthday: scheduled for 2026-11-24T1"))
+
+        let notDue = try BeckonBinary.run(["explain", "C3", "--at", "2026-11-24T08:00:00+08:00", "--config", config(root)])
+        #expect(notDue.stdout.contains("birthday: not due on 2026-11-24"))
+
+        let tomorrow = try BeckonBinary.run(["explain", "C2", "--at", "2026-11-25T08:00:00+08:00", "--config", config(root)])
+        #expect(tomorrow.stdout.contains("birthday: gets it at 2026-11-25T1"))
+        #expect(tomorrow.stdout.contains("valid until 2026-11-25T12:00:00+08:00"))
+
+        let unknown = try BeckonBinary.run(["explain", "C9", "--config", config(root)])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("no customer with id 'C9'"))
+    }
+
+    @Test("plan lists the messages of an interval and a summary, without changing anything")
+    func plan() throws {
+        let root = try home()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try BeckonBinary.run(["plan", "--from", "2026-11-25", "--to", "2026-11-27", "--json", "--config", config(root)])
+        #expect(result.status == 0, "\(result.stderr)")
+        struct Output: Decodable {
+            struct Message: Decodable { var key: String; var text: String; var send_at: String; var phone: String }
+            struct Row: Decodable { var campaign: String; var due: Int; var toSend: Int }
+            var messages: [Message]
+            var summary: [Row]
+        }
+        let output = try JSONDecoder().decode(Output.self, from: Data(result.stdout.utf8))
+        #expect(output.messages.map(\.key) == ["birthday/0/C2/2026-11-25"])
+        #expect(output.messages.first?.text == "【Beckon】李雷生日快乐")
+        #expect(output.messages.first?.phone == "+86139****9000")
+        #expect(output.summary.first?.due == 1 && output.summary.first?.toSend == 1)
+
+        // Planning twice gives the same answer: nothing was scheduled by the first.
+        let again = try BeckonBinary.run(["plan", "--from", "2026-11-25", "--to", "2026-11-27", "--json", "--config", config(root)])
+        #expect(again.stdout == result.stdout)
+    }
+}

@@ -1,0 +1,77 @@
+import BeckonCore
+import Foundation
+import Testing
+@testable import BeckonConfig
+
+@Suite("Configuration: the policy section and campaign delivery keys")
+struct PolicyConfigTests {
+    func node(_ yaml: String) throws -> ConfigNode { try ConfigNode.parse(yaml, file: "etc/beckon.yaml") }
+
+    @Test("quiet hours, caps, tier caps, daily limit and consent defaults are read")
+    func fullPolicy() throws {
+        let policy = try node("""
+            quiet_hours: "21:30-08:30"
+            quiet_hours_by_category: { transactional: none, care: "23:00-07:00" }
+            daily_limit: 2
+            caps:
+              marketing: ["3/7d", "6/30d"]
+            tier_caps:
+              vip: { care: ["3/7d"] }
+            consent_defaults: { beauty: false }
+            """).deliveryPolicy()
+        #expect(policy.defaultQuietHours == TimeWindow(parsing: "21:30-08:30"))
+        #expect(policy.quietHours(for: .transactional) == nil)
+        #expect(policy.quietHours(for: .care) == TimeWindow(parsing: "23:00-07:00"))
+        #expect(policy.quietHours(for: .marketing) == TimeWindow(parsing: "21:30-08:30"))
+        #expect(policy.dailyLimit == 2)
+        #expect(policy.caps.rules(for: .marketing, tier: nil) == [CapRule(max: 3, days: 7), CapRule(max: 6, days: 30)])
+        #expect(policy.caps.rules(for: .care, tier: "vip") == [CapRule(max: 3, days: 7)])
+        #expect(policy.consent.defaults["beauty"] == false)
+        #expect(policy.consent.defaults["marketing"] == true)
+    }
+
+    @Test("mistakes name the key and say what was expected", arguments: [
+        ("caps:\n  marketing: [\"2/7\"]\n", "policy.caps.marketing[0]", "expected a cap like 2/7d"),
+        ("quiet_hours: late\n", "policy.quiet_hours", "expected HH:MM-HH:MM or a scene"),
+        ("caps:\n  promo: [\"2/7d\"]\n", "policy.caps.promo", "unknown category"),
+        ("daily_limit: 0\n", "policy.daily_limit", "at least 1"),
+        ("quiet: \"22:00-08:00\"\n", "policy.quiet", "unknown key"),
+    ])
+    func mistakes(yaml: String, key: String, message: String) throws {
+        let root = ConfigNode(node: try node(yaml).node, file: "etc/beckon.yaml", path: "policy")
+        let error = try #require(throws: ConfigError.self) { try root.deliveryPolicy() }
+        #expect(error.key == key)
+        #expect(error.message.contains(message))
+    }
+
+    @Test("campaign delivery keys: window or scene, outside_window, caps flags, consent, conflicts, spread")
+    func campaignKeys() throws {
+        let campaign = try CampaignLoader.parse(node("""
+            id: recall
+            trigger: { kind: birthday }
+            template: hi
+            window: lunch
+            outside_window: drop
+            exempt_from_caps: true
+            counts_toward_caps: false
+            consent: beauty
+            on_conflict: drop
+            spread: false
+            """))
+        #expect(campaign.policy.window == TimeWindow.scenes["lunch"])
+        #expect(campaign.policy.outsideWindow == .drop)
+        #expect(campaign.policy.exemptFromCaps && !campaign.policy.countsTowardCaps)
+        #expect(campaign.policy.consentCategory == "beauty")
+        #expect(campaign.policy.onConflict == .drop)
+        #expect(!campaign.policy.spread)
+    }
+
+    @Test("a bad campaign window names its line")
+    func badWindow() throws {
+        let error = try #require(throws: ConfigError.self) {
+            try CampaignLoader.parse(node("id: x\ntrigger: { kind: birthday }\ntemplate: hi\nwindow: 10-12\n"))
+        }
+        #expect(error.line == 4)
+        #expect(error.key == "window")
+    }
+}
