@@ -24,16 +24,19 @@ extension SQLiteStore: MessageLedger {
                        in db: Database) throws -> Bool {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO message (key, campaign, wave, customer_id, local_date, category, phone, channel, text,
-                                 variant, reason, send_at, valid_until, status, reason_code, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 variant, reason, send_at, valid_until, status, reason_code, segments, encoding,
+                                 created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(key) DO NOTHING
             """)
+        // What the carrier will charge, as receipts and reconciliation report it.
+        let count = SegmentCounter.count(message.text)
         try insert.execute(arguments: [
             message.key.description, message.key.campaign, message.key.wave, message.key.customer,
             message.key.localDate.description, message.category.rawValue, message.phone, message.channel,
             message.text, message.variant, message.reason, message.sendAt.timeIntervalSince1970,
-            message.validUntil.timeIntervalSince1970, status.rawValue, reasonCode, now.timeIntervalSince1970,
-            now.timeIntervalSince1970,
+            message.validUntil.timeIntervalSince1970, status.rawValue, reasonCode, count.segments, count.encoding.rawValue,
+            now.timeIntervalSince1970, now.timeIntervalSince1970,
         ])
         return db.changesCount > 0
     }

@@ -120,11 +120,12 @@ public struct DispatchOutcome: Hashable, Sendable {
     public var reasonCode: String?
     /// For a transient failure: when to try again (the message goes back to `scheduled`).
     public var retryAt: Date?
+    /// Parts the gateway reported; 0 keeps the count Beckon computed when it planned the message.
     public var segments: Int
     public var encoding: String
 
     public init(key: MessageKey, status: MessageStatus, providerID: String? = nil, providerCode: String? = nil,
-                reasonCode: String? = nil, retryAt: Date? = nil, segments: Int = 1, encoding: String = "") {
+                reasonCode: String? = nil, retryAt: Date? = nil, segments: Int = 0, encoding: String = "") {
         self.key = key
         self.status = status
         self.providerID = providerID
