@@ -22,9 +22,11 @@ public struct BeckonConfiguration: Sendable {
     public var calendar: CalendarContext
     /// Quiet hours, caps, consent defaults (the `policy:` section).
     public var policy: DeliveryPolicy = DeliveryPolicy()
+    /// Brand signature, opt-out line, segment budget, risky phrases (the `content:` section).
+    public var content: ContentPolicy = ContentPolicy()
 
     static let keys: Set<String> = ["inbox", "outbox", "database", "timezone", "tick_seconds", "rescan_seconds",
-                                    "stable_seconds", "channels", "policy"]
+                                    "stable_seconds", "channels", "policy", "content"]
 
     public init(home: URL, inbox: URL, outbox: URL, database: URL, timeZone: TimeZone, tickSeconds: Double = 60,
                 rescanSeconds: Double = 30, stableSeconds: Double = 5, channels: [ChannelConfiguration] = [.defaultOutbox],
@@ -83,6 +85,7 @@ public struct BeckonConfiguration: Sendable {
             campaigns: campaigns
         )
         configuration.policy = try root.optional("policy")?.deliveryPolicy() ?? DeliveryPolicy()
+        configuration.content = try root.optional("content")?.contentPolicy() ?? ContentPolicy()
         return configuration
     }
 }

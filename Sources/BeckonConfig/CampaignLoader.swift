@@ -3,7 +3,7 @@ import Foundation
 
 /// Loads `etc/campaigns/*.yaml`, one campaign per file, in file-name order.
 public enum CampaignLoader {
-    static let keys = Set(["id", "name", "category", "priority", "trigger", "template", "channel", "enabled"])
+    static let keys = Set(["id", "name", "category", "priority", "trigger", "template", "template_file", "variants", "channel", "enabled"])
         .union(ConfigNode.campaignPolicyKeys)
 
     public static func load(directory: URL) throws -> [Campaign] {
@@ -17,7 +17,8 @@ public enum CampaignLoader {
         }
         var seen: [String: String] = [:]
         return try files.map { file in
-            let campaign = try parse(ConfigNode.load(contentsOf: file))
+            let campaign = try parse(ConfigNode.load(contentsOf: file),
+                                     templates: directory.deletingLastPathComponent().appendingPathComponent("templates"))
             if let other = seen[campaign.id] {
                 throw ConfigError(file: file.path, line: nil, key: "id", message: "campaign id '\(campaign.id)' is also used by \(other)")
             }
@@ -26,25 +27,45 @@ public enum CampaignLoader {
         }
     }
 
-    public static func parse(_ root: ConfigNode) throws -> Campaign {
+    /// - Parameter templates: the folder `template_file:` names are read from (`etc/templates/`).
+    public static func parse(_ root: ConfigNode, templates: URL? = nil) throws -> Campaign {
         try root.rejectUnknownKeys(keys)
         let id = try root.required("id").identifier()
-        let templateNode = try root.required("template")
-        let template: MessageTemplate
-        do { template = try MessageTemplate(try templateNode.string()) } catch let error as TemplateError {
-            throw templateNode.error("\(error)")
+        // A template is inline (`template:`) or a file in etc/templates/ (`template_file:`), never both.
+        func template(in node: ConfigNode) throws -> MessageTemplate {
+            let inline = try node.optional("template")
+            let file = try node.optional("template_file")
+            let source: String
+            let origin: ConfigNode
+            switch (inline, file) {
+            case (let inline?, nil):
+                source = try inline.string()
+                origin = inline
+            case (nil, let file?):
+                let name = try file.string()
+                guard !name.contains("/"), let folder = templates else { throw file.error("must be a file name in etc/templates/") }
+                do { source = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8) } catch {
+                    throw file.error("cannot read etc/templates/\(name)")
+                }
+                origin = file
+            case (_?, _?): throw node.error("give either template or template_file, not both")
+            case (nil, nil): throw node.error("missing required key template (or template_file)", key: node.path.isEmpty ? "template" : "\(node.path).template")
+            }
+            do { return try MessageTemplate(source.trimmingCharacters(in: .newlines)) } catch { throw origin.error("\(error)") }
         }
+        let main = try template(in: root)
         var campaign = Campaign(
             id: id,
             name: try root.optional("name")?.string() ?? id,
             category: try root.optional("category")?.oneOf(MessageCategory.self) ?? .marketing,
             priority: try root.optional("priority")?.int() ?? 0,
             trigger: try root.required("trigger").trigger(),
-            template: template,
+            template: main,
             channel: try root.optional("channel")?.identifier() ?? "outbox",
             enabled: try root.optional("enabled")?.bool() ?? true
         )
         campaign.policy = try root.campaignPolicy()
+        campaign.variants = try root.optional("variants")?.variants(templates: template(in:)) ?? []
         return campaign
     }
 }

@@ -47,7 +47,8 @@ public final class BeckonEngine: Sendable {
         inbox = InboxProcessor(inbox: configuration.inbox, store: store, stableSeconds: configuration.stableSeconds,
                                fileClock: fileClock, logger: logger)
         planner = Planner(campaigns: configuration.campaigns, defaultTimeZone: configuration.timeZone,
-                          calendar: configuration.calendar, policy: configuration.policy)
+                          calendar: configuration.calendar, policy: configuration.policy,
+                          content: configuration.content)
         let gate = PolicyGate(store: store, planner: planner, caps: SendGate(policy: configuration.policy, campaigns: configuration.campaigns))
         let channels: [any Channel] = configuration.channels.map { channel in
             switch channel.kind {

@@ -15,7 +15,8 @@ public struct PlanPreview {
         self.configuration = configuration
         self.store = store
         planner = Planner(campaigns: configuration.campaigns, defaultTimeZone: configuration.timeZone,
-                          calendar: configuration.calendar, policy: configuration.policy)
+                          calendar: configuration.calendar, policy: configuration.policy,
+                          content: configuration.content)
         gate = SendGate(policy: configuration.policy, campaigns: configuration.campaigns)
     }
 

@@ -66,7 +66,8 @@ struct ExplainAndPlanTests {
         }
         let output = try JSONDecoder().decode(Output.self, from: Data(result.stdout.utf8))
         #expect(output.messages.map(\.key) == ["birthday/0/C2/2026-11-25"])
-        #expect(output.messages.first?.text == "【Beckon】李雷生日快乐")
+        // A marketing message gets the opt-out line the template lacks.
+        #expect(output.messages.first?.text == "【Beckon】李雷生日快乐回复TD退订")
         #expect(output.messages.first?.phone == "+86139****9000")
         #expect(output.summary.first?.due == 1 && output.summary.first?.toSend == 1)
 

@@ -98,7 +98,7 @@ struct EndToEndTests {
             Category: care
             Valid-Until: 2026-11-24T02:01:00Z
 
-            【Beckon】王芳，生日快乐！
+            【Beckon】王芳，生日快乐！回复TD退订
 
             """)
         #expect(home.files(under: "outbox/receipts") == ["2026-11-24/receipts-2026-11-24T10.csv"])

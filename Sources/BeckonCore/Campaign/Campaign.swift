@@ -9,7 +9,9 @@ public struct Campaign: Sendable {
     public var template: MessageTemplate
     public var channel: String
     public var enabled: Bool
-    /// Send window, caps and conflict rules (issue 5); defaults suit a recall campaign.
+    /// A/B variants; empty means every customer gets `template`.
+    public var variants: [CampaignVariant] = []
+    /// Send window, caps and conflict rules; defaults suit a recall campaign.
     public var policy: CampaignPolicy = CampaignPolicy()
 
     public init(id: String, name: String, category: MessageCategory = .marketing, priority: Int = 0,

@@ -11,11 +11,13 @@ public struct Planner: Sendable {
     public let defaultTimeZone: TimeZone
     public let calendar: CalendarContext
     public let policy: DeliveryPolicy
+    public let composer: MessageComposer
     let timings: [String: SendTiming]
 
     public init(campaigns: [Campaign], defaultTimeZone: TimeZone, calendar: CalendarContext,
-                policy: DeliveryPolicy = DeliveryPolicy()) {
+                policy: DeliveryPolicy = DeliveryPolicy(), content: ContentPolicy = ContentPolicy()) {
         self.campaigns = campaigns.filter(\.enabled)
+        self.composer = MessageComposer(content: content)
         self.defaultTimeZone = defaultTimeZone
         self.calendar = calendar
         self.policy = policy
@@ -80,8 +82,8 @@ public struct Planner: Sendable {
         guard !customer.phone.isEmpty else { return decision(.dropped(.init("no_phone", "the customer has no valid phone number")), nil) }
 
         let key = MessageKey(campaign: campaign.id, wave: occurrence.wave, customer: customer.id, localDate: occurrence.localDate)
-        let text: String
-        do { text = try campaign.template.render(Self.templateValues(for: customer)) } catch {
+        let composed: MessageComposer.Composed
+        do { composed = try composer.compose(campaign, values: Self.templateValues(for: customer)) } catch {
             return decision(.dropped(.init("template_error", "\(error)")), nil)
         }
         let timing = timings[campaign.id] ?? policy.timing(for: campaign)
@@ -103,7 +105,8 @@ public struct Planner: Sendable {
             verdict = .suppressed(.init("no_consent", "the customer has not agreed to \(missing) messages"))
         }
         let message = PlannedMessage(key: key, category: campaign.category, phone: customer.phone, channel: campaign.channel,
-                                     text: text, sendAt: sendAt, validUntil: validUntil, reason: occurrence.reason)
+                                     text: composed.text, variant: composed.variant, sendAt: sendAt, validUntil: validUntil,
+                                     reason: occurrence.reason)
         return decision(verdict, message)
     }
 
