@@ -1,10 +1,58 @@
 import ArgumentParser
+import BeckonConfig
+import BeckonCore
+import BeckonStore
+import Foundation
 
-// Placeholder: this subcommand is built by its own issue.
 struct CheckCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "check", abstract: "Checks configuration, campaigns and templates before anything is sent. (not yet available)")
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Checks configuration, campaigns and templates before anything is sent.",
+        discussion: """
+            Loads etc/beckon.yaml and every campaign (any configuration error stops here, with file, line
+            and key), then checks each template and variant: unknown fields without a default, risky
+            phrases (with their position), missing signature or opt-out line, segments above the
+            configured maximum, a short link outside the first third, empty variants. Prints characters,
+            encoding and segments per message. Exits 1 when anything would block a send.
+
+            Example:
+              beckon check
+            """
+    )
+
+    @OptionGroup var options: ConfigOptions
 
     func run() throws {
-        throw ValidationError("'beckon check' is not available in this build yet")
+        let configuration = try options.load()
+        // Attribute columns seen in the store are fields templates may use.
+        var known = ContentCheck.customerFields
+        if FileManager.default.fileExists(atPath: configuration.database.path) {
+            let store = try options.openStore(configuration)
+            do {
+                try store.forEachActiveCustomerBatch(batchSize: 1_000) { customers in
+                    for customer in customers { known.formUnion(customer.attributes.keys) }
+                    throw StopScan()
+                }
+            } catch is StopScan {}
+        }
+        let checker = ContentCheck(content: configuration.content, knownFields: known)
+        var worst = ContentCheck.Finding.Severity.info
+        print("campaign\tvariant\tchars\tencoding\tunits\tsegments")
+        var allFindings: [ContentCheck.Finding] = []
+        for campaign in configuration.campaigns {
+            let (findings, measures) = checker.check(campaign)
+            for measure in measures {
+                print("\(measure.campaign)\t\(measure.variant.isEmpty ? "-" : measure.variant)\t\(measure.characters)\t\(measure.count.encoding.rawValue)\t\(measure.count.units)\t\(measure.count.segments)")
+            }
+            allFindings += findings
+            worst = findings.map(\.severity).reduce(worst, max)
+        }
+        print("")
+        for finding in allFindings { print(finding) }
+        print("\(configuration.campaigns.count) campaign(s) checked: \(allFindings.filter { $0.severity == .block }.count) blocking, \(allFindings.filter { $0.severity == .warn }.count) warning(s)")
+        if worst == .block { throw ExitCode.failure }
     }
 }
+
+/// Ends a store scan early (only a sample is needed).
+private struct StopScan: Error {}

@@ -1,0 +1,113 @@
+import Foundation
+
+/// Checks a campaign's content before anything is sent: what `beckon check` reports.
+public struct ContentCheck: Sendable {
+    public struct Finding: Hashable, Sendable, CustomStringConvertible {
+        public enum Severity: String, Hashable, Sendable, Comparable {
+            case info, warn, block
+            public static func < (a: Severity, b: Severity) -> Bool {
+                let order: [Severity] = [.info, .warn, .block]
+                return order.firstIndex(of: a)! < order.firstIndex(of: b)!
+            }
+        }
+        public var severity: Severity
+        public var campaign: String
+        /// The variant id, or empty for the campaign's main template.
+        public var variant: String
+        public var message: String
+
+        public var description: String {
+            "\(severity.rawValue)\t\(campaign)\(variant.isEmpty ? "" : "/\(variant)")\t\(message)"
+        }
+    }
+
+    /// What a template costs, rendered against a sample customer.
+    public struct Measure: Hashable, Sendable {
+        public var campaign: String
+        public var variant: String
+        public var sample: String
+        public var characters: Int
+        public var count: SegmentCounter.Count
+    }
+
+    public let content: ContentPolicy
+    /// Fields a template may use without a default: customer fields and the attribute columns seen.
+    public let knownFields: Set<String>
+
+    public static let customerFields: Set<String> = ["customer_id", "name", "surname", "tier", "birthday"]
+
+    public init(content: ContentPolicy, knownFields: Set<String> = ContentCheck.customerFields) {
+        self.content = content
+        self.knownFields = knownFields.union(Self.customerFields).union(content.shortLink == nil ? [] : ["short_link"])
+    }
+
+    public func check(_ campaign: Campaign) -> (findings: [Finding], measures: [Measure]) {
+        var findings: [Finding] = []
+        var measures: [Measure] = []
+        let composer = MessageComposer(content: content)
+        func finding(_ severity: Finding.Severity, _ variant: String, _ message: String) {
+            findings.append(Finding(severity: severity, campaign: campaign.id, variant: variant, message: message))
+        }
+        if !campaign.variants.isEmpty, campaign.variants.allSatisfy({ $0.weight == 0 }) {
+            finding(.block, "", "every variant has weight 0: nobody would get a message")
+        }
+        let templates = [("", campaign.template)] + campaign.variants.map { ($0.id, $0.template) }
+        for (variant, template) in templates {
+            if template.source.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                finding(.block, variant, "the template is empty")
+                continue
+            }
+            for case .placeholder(let placeholder) in template.parts where !knownFields.contains(placeholder.field) && !placeholder.hasDefault {
+                finding(.block, variant, "{{\(placeholder.field)}} at character \(placeholder.offset) is not a known field and has no default: customers would get a gap")
+            }
+            for phrase in content.phrases {
+                for offset in Self.offsets(of: phrase.text, in: template.source) {
+                    finding(phrase.severity == .block ? .block : .warn, variant, "phrase '\(phrase.text)' at character \(offset) is often blocked by carriers or misleads")
+                }
+            }
+            if content.signature == nil {
+                finding(.warn, variant, "no brand is configured (content.brand): Chinese carriers reject unsigned marketing messages")
+            } else if !composer.hasSignature(template.source) {
+                finding(.info, variant, "no signature in the template: \(content.signature!) is added at the start")
+            }
+            if campaign.category != .transactional, !composer.hasOptOut(template.source) {
+                finding(.info, variant, "no opt-out line in the template: '\(content.optOutText)' is added at the end")
+            }
+            let sample = Self.sampleValues(for: template).merging(content.shortLink.map { ["short_link": $0] } ?? [:]) { _, link in link }
+            guard let body = try? template.render(sample) else { continue }
+            let text = composer.decorate(body, category: campaign.category)
+            let count = SegmentCounter.count(text)
+            measures.append(Measure(campaign: campaign.id, variant: variant, sample: text, characters: text.count, count: count))
+            if count.segments > content.maxSegments {
+                finding(.warn, variant, "\(count.segments) segments (\(count.encoding.rawValue), \(count.units) units) exceeds the maximum of \(content.maxSegments)")
+            }
+            if let link = content.shortLink, let range = text.range(of: link) {
+                let position = text.distance(from: text.startIndex, to: range.lowerBound)
+                if position > text.count / 3 {
+                    finding(.warn, variant, "the short link starts at character \(position) of \(text.count): put it in the first third, where it survives truncation on small screens")
+                }
+            }
+        }
+        return (findings, measures)
+    }
+
+    /// Realistic sample values: long enough to price a message honestly.
+    static func sampleValues(for template: MessageTemplate) -> [String: String] {
+        var values: [String: String] = ["name": "欧阳小明", "surname": "欧阳", "customer_id": "C00012345", "tier": "gold",
+                                        "birthday": "1990-03-05"]
+        for field in template.placeholders where values[field] == nil {
+            values[field] = field.contains("date") || field.hasSuffix("_on") || field.hasSuffix("_at") ? "2026-03-05" : "12345678"
+        }
+        return values
+    }
+
+    static func offsets(of needle: String, in haystack: String) -> [Int] {
+        var offsets: [Int] = []
+        var searchFrom = haystack.startIndex
+        while let range = haystack.range(of: needle, range: searchFrom..<haystack.endIndex) {
+            offsets.append(haystack.distance(from: haystack.startIndex, to: range.lowerBound))
+            searchFrom = range.upperBound
+        }
+        return offsets
+    }
+}

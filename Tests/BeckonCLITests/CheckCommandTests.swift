@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+@Suite("beckon check")
+struct CheckCommandTests {
+    func home(_ campaign: String, main: String = "content:\n  brand: 品牌\n") throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("beckon-check-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("etc/campaigns"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("etc/templates"), withIntermediateDirectories: true)
+        try Data(main.utf8).write(to: root.appendingPathComponent("etc/beckon.yaml"))
+        try Data(campaign.utf8).write(to: root.appendingPathComponent("etc/campaigns/c.yaml"))
+        try Data("【品牌】{{name}}，新品到店，回复TD退订\n".utf8).write(to: root.appendingPathComponent("etc/templates/new.txt"))
+        return root
+    }
+
+    @Test("a clean campaign with variants passes and shows its segments")
+    func clean() throws {
+        let root = try home("""
+            id: c
+            trigger: { kind: birthday }
+            template_file: new.txt
+            variants:
+              - { id: plain, weight: 50, template: "【品牌】新品到店，回复TD退订" }
+              - { id: named, weight: 50, template_file: new.txt }
+            """)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try BeckonBinary.run(["check", "--config", root.appendingPathComponent("etc/beckon.yaml").path])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("c\tplain\t15\tUCS-2\t15\t1"))
+        #expect(result.stdout.contains("0 blocking"))
+    }
+
+    @Test("a blocked phrase or an unknown field fails with the campaign and the position")
+    func blocking() throws {
+        let root = try home("id: c\ntrigger: { kind: birthday }\ntemplate: \"【品牌】{{nick}}中奖了\"\n")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try BeckonBinary.run(["check", "--config", root.appendingPathComponent("etc/beckon.yaml").path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("block\tc\t{{nick}} at character 4"))
+        #expect(result.stdout.contains("block\tc\tphrase '中奖' at character 12"))
+    }
+
+    @Test("a configuration error stops check with file, line and key")
+    func configError() throws {
+        let root = try home("id: c\ntrigger: { kind: birthday }\ntemplate: x\n", main: "content:\n  brand: 品牌\n  colour: red\n")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try BeckonBinary.run(["check", "--config", root.appendingPathComponent("etc/beckon.yaml").path])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("etc/beckon.yaml:3: content.colour: unknown key"))
+    }
+}
