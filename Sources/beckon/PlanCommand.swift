@@ -52,8 +52,10 @@ struct PlanCommand: ParsableCommand {
         } else {
             for item in toSend {
                 let message = item.message!
-                print([ISOInstant.format(message.sendAt, in: item.zone), item.campaign, item.customer.id, maskPhone(message.phone),
-                       message.text].joined(separator: "\t"))
+                let count = SegmentCounter.count(message.text)
+                print([ISOInstant.format(message.sendAt, in: item.zone), item.campaign, message.variant.isEmpty ? "-" : message.variant,
+                       item.customer.id, maskPhone(message.phone), "\(message.text.count)", count.encoding.rawValue,
+                       "\(count.segments)", message.text].joined(separator: "\t"))
             }
             print("")
             print(Self.table(summary))
@@ -65,6 +67,8 @@ struct PlanCommand: ParsableCommand {
         var due = 0
         var toSend = 0
         var alreadyInLedger = 0
+        /// SMS parts the messages to send will cost.
+        var segments = 0
         var stopped: [String: Int] = [:]
     }
 
@@ -75,7 +79,10 @@ struct PlanCommand: ParsableCommand {
             var row = byCampaign[item.campaign] ?? CampaignSummary(campaign: item.campaign)
             row.due += 1
             if item.existing != nil { row.alreadyInLedger += 1 }
-            else if sending.contains(item.key) { row.toSend += 1 }
+            else if sending.contains(item.key) {
+                row.toSend += 1
+                row.segments += SegmentCounter.count(item.message?.text ?? "").segments
+            }
             else { row.stopped[item.verdict.reason?.code ?? "after_interval", default: 0] += 1 }
             byCampaign[item.campaign] = row
         }
@@ -83,10 +90,10 @@ struct PlanCommand: ParsableCommand {
     }
 
     static func table(_ rows: [CampaignSummary]) -> String {
-        var lines = ["campaign\tdue\tto send\talready\tstopped"]
+        var lines = ["campaign\tdue\tto send\tsegments\talready\tstopped"]
         for row in rows {
             let stopped = row.stopped.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            lines.append("\(row.campaign)\t\(row.due)\t\(row.toSend)\t\(row.alreadyInLedger)\t\(stopped.isEmpty ? "-" : stopped)")
+            lines.append("\(row.campaign)\t\(row.due)\t\(row.toSend)\t\(row.segments)\t\(row.alreadyInLedger)\t\(stopped.isEmpty ? "-" : stopped)")
         }
         return lines.joined(separator: "\n")
     }
@@ -99,6 +106,10 @@ struct PlanCommand: ParsableCommand {
         var send_at: String
         var valid_until: String
         var text: String
+        var variant: String
+        var characters: Int
+        var encoding: String
+        var segments: Int
         var reason: String
     }
 
@@ -108,10 +119,13 @@ struct PlanCommand: ParsableCommand {
             var summary: [CampaignSummary]
         }
         let messages = toSend.map { item in
-            JSONMessage(key: item.key.description, campaign: item.campaign, customer_id: item.customer.id,
-                        phone: maskPhone(item.message!.phone), send_at: ISOInstant.format(item.message!.sendAt, in: item.zone),
-                        valid_until: ISOInstant.format(item.message!.validUntil, in: item.zone), text: item.message!.text,
-                        reason: item.occurrence.reason)
+            let message = item.message!
+            let count = SegmentCounter.count(message.text)
+            return JSONMessage(key: item.key.description, campaign: item.campaign, customer_id: item.customer.id,
+                               phone: maskPhone(message.phone), send_at: ISOInstant.format(message.sendAt, in: item.zone),
+                               valid_until: ISOInstant.format(message.validUntil, in: item.zone), text: message.text,
+                               variant: message.variant, characters: message.text.count, encoding: count.encoding.rawValue,
+                               segments: count.segments, reason: item.occurrence.reason)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -59,7 +59,7 @@ struct ExplainAndPlanTests {
         let result = try BeckonBinary.run(["plan", "--from", "2026-11-25", "--to", "2026-11-27", "--json", "--config", config(root)])
         #expect(result.status == 0, "\(result.stderr)")
         struct Output: Decodable {
-            struct Message: Decodable { var key: String; var text: String; var send_at: String; var phone: String }
+            struct Message: Decodable { var key: String; var text: String; var send_at: String; var phone: String; var segments: Int; var encoding: String }
             struct Row: Decodable { var campaign: String; var due: Int; var toSend: Int }
             var messages: [Message]
             var summary: [Row]
@@ -69,6 +69,7 @@ struct ExplainAndPlanTests {
         // A marketing message gets the opt-out line the template lacks.
         #expect(output.messages.first?.text == "【Beckon】李雷生日快乐回复TD退订")
         #expect(output.messages.first?.phone == "+86139****9000")
+        #expect(output.messages.first?.encoding == "UCS-2" && output.messages.first?.segments == 1)
         #expect(output.summary.first?.due == 1 && output.summary.first?.toSend == 1)
 
         // Planning twice gives the same answer: nothing was scheduled by the first.
