@@ -66,7 +66,11 @@ public struct BeckonConfiguration: Sendable {
 
         var channels = try root.optional("channels").map(ChannelConfiguration.parseAll) ?? []
         if !channels.contains(where: { $0.id == "outbox" }) { channels.insert(.defaultOutbox, at: 0) }
+        let calendar = try CalendarLoader.load(directory: etc.appendingPathComponent("calendars"))
         let campaigns = try CampaignLoader.load(directory: etc.appendingPathComponent("campaigns"))
+        for campaign in campaigns {
+            try ConfigNode.validate(campaign.trigger, calendar: calendar, file: etc.appendingPathComponent("campaigns").path + " (\(campaign.id))")
+        }
         for campaign in campaigns where !channels.contains(where: { $0.id == campaign.channel }) {
             throw ConfigError(file: etc.appendingPathComponent("campaigns").path, line: nil, key: "channel",
                               message: "campaign '\(campaign.id)' uses channel '\(campaign.channel)', which \(file.path) does not define")
@@ -82,7 +86,8 @@ public struct BeckonConfiguration: Sendable {
             // 0 suits producers that write elsewhere and rename into the inbox (the rename is atomic).
             stableSeconds: try positive("stable_seconds", default: 5, allowZero: true),
             channels: channels,
-            campaigns: campaigns
+            campaigns: campaigns,
+            calendar: calendar
         )
         configuration.policy = try root.optional("policy")?.deliveryPolicy() ?? DeliveryPolicy()
         configuration.content = try root.optional("content")?.contentPolicy() ?? ContentPolicy()

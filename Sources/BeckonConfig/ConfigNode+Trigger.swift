@@ -1,17 +1,88 @@
 import BeckonCore
+import Foundation
 
 extension ConfigNode {
+    static let triggerKinds = ["birthday", "anniversary", "cron", "date_offset", "payday", "holiday_countdown", "preset"]
+
     /// Reads a campaign's `trigger:` mapping. `kind` selects the rule; each kind has its own keys.
     public func trigger() throws -> Trigger {
-        let kind = try required("kind").string()
+        let kindNode = try required("kind")
+        let kind = try kindNode.string()
         switch kind {
-        case "birthday":
-            try rejectUnknownKeys(["kind", "offset_days", "leap_day"])
-            let offset = try optional("offset_days")?.int() ?? 0
-            let leapDay = try optional("leap_day")?.oneOf(BirthdayRule.LeapDayPolicy.self) ?? .february28
-            return .birthday(BirthdayRule(offsetDays: offset, leapDay: leapDay))
+        case "birthday", "anniversary":
+            try rejectUnknownKeys(["kind", "offset_days", "leap_day", "field"])
+            let field = try optional("field")?.string() ?? (kind == "birthday" ? "birthday" : "")
+            guard !field.isEmpty else { throw error("an anniversary needs the date field, e.g. field: signup_on", key: "\(path.isEmpty ? "" : path + ".")field") }
+            return .birthday(BirthdayRule(offsetDays: try optional("offset_days")?.int() ?? 0,
+                                          leapDay: try optional("leap_day")?.oneOf(BirthdayRule.LeapDayPolicy.self) ?? .february28,
+                                          field: field))
+        case "cron":
+            try rejectUnknownKeys(["kind", "expression", "timezone"])
+            let node = try required("expression")
+            do {
+                return .cron(CronRule(expression: try CronExpression(try node.string()), timeZone: try optional("timezone")?.timeZone()))
+            } catch let error as CronError {
+                throw node.error("\(error)")
+            }
+        case "date_offset":
+            // `days: -3` or `waves: [7, 15, 30]`; `after_days: 90` moves the base (lapsed = last order + 90).
+            try rejectUnknownKeys(["kind", "field", "days", "waves", "after_days"])
+            let offsets: [Int]
+            if let waves = try optional("waves") { offsets = try waves.list().map { try $0.int() } }
+            else { offsets = [try required("days").int()] }
+            guard !offsets.isEmpty, Set(offsets).count == offsets.count else { throw error("waves must be distinct day offsets") }
+            return .dateOffset(DateOffsetRule(field: try required("field").string(), baseOffsetDays: try optional("after_days")?.int() ?? 0,
+                                              offsets: offsets))
+        case "payday":
+            try rejectUnknownKeys(["kind", "day", "shift", "offset_days"])
+            let dayNode = try required("day")
+            let day: PaydayRule.Day
+            if try dayNode.string() == "last_working_day" { day = .lastWorkingDay } else {
+                let n = try dayNode.int()
+                guard (1...31).contains(n) else { throw dayNode.error("a day of the month from 1 to 31, or last_working_day") }
+                day = .dayOfMonth(n)
+            }
+            return .payday(PaydayRule(day: day, shift: try optional("shift")?.oneOf(PaydayRule.Shift.self) ?? .previous,
+                                      offsetDays: try optional("offset_days")?.int() ?? 0))
+        case "holiday_countdown":
+            try rejectUnknownKeys(["kind", "holiday", "days_before"])
+            let holiday = try required("holiday").string()
+            let before = try optional("days_before")?.list().map { try $0.int() } ?? [0]
+            guard before.allSatisfy({ $0 >= 0 }) else { throw error("days_before must be 0 or more", key: "\(path).days_before") }
+            return .holidayCountdown(HolidayCountdownRule(holiday: holiday, daysBefore: before))
+        case "preset":
+            try rejectUnknownKeys(["kind", "name", "winter_vacation", "summer_vacation"])
+            let nameNode = try required("name")
+            let name = try nameNode.string()
+            switch name {
+            case "fmcg": return .preset(PresetRule(preset: .fmcg, name: name))
+            case "luxury": return .preset(PresetRule(preset: .luxury, name: name))
+            case "education":
+                return .preset(PresetRule(preset: .education(
+                    winter: try optional("winter_vacation")?.monthDay() ?? IndustryPreset.defaultWinterVacation,
+                    summer: try optional("summer_vacation")?.monthDay() ?? IndustryPreset.defaultSummerVacation), name: name))
+            default: throw nameNode.error("unknown preset '\(name)' (known: fmcg, education, luxury)")
+            }
         default:
-            throw (try required("kind")).error("unknown trigger kind '\(kind)' (known: birthday)")
+            throw kindNode.error("unknown trigger kind '\(kind)' (known: \(Self.triggerKinds.joined(separator: ", ")))")
+        }
+    }
+
+    /// `MM-DD`.
+    func monthDay() throws -> IndustryPreset.MonthDay {
+        let text = try string()
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, let m = Int(parts[0]), let d = Int(parts[1]), (1...12).contains(m), (1...31).contains(d) else {
+            throw error("expected MM-DD, got '\(text)'")
+        }
+        return .init(month: m, day: d)
+    }
+
+    /// Checks names a trigger refers to (holidays) against the loaded calendars.
+    public static func validate(_ trigger: Trigger, calendar: CalendarContext, file: String) throws {
+        if case .holidayCountdown(let rule) = trigger, !calendar.holidays.knows(rule.holiday) {
+            throw ConfigError(file: file, line: nil, key: "trigger.holiday",
+                              message: "unknown holiday '\(rule.holiday)' (see `beckon calendar holidays YEAR` for the keys)")
         }
     }
 }

@@ -1,12 +1,22 @@
 import Foundation
 
-/// The trigger kinds a campaign can use in `etc/campaigns/*.yaml`.
+/// The trigger kinds a campaign can use in `etc/campaigns/*.yaml` (see docs/calendar.md).
 public enum Trigger: Sendable {
     case birthday(BirthdayRule)
+    case cron(CronRule)
+    case dateOffset(DateOffsetRule)
+    case payday(PaydayRule)
+    case holidayCountdown(HolidayCountdownRule)
+    case preset(PresetRule)
 
     public var rule: any TriggerRule {
         switch self {
         case .birthday(let rule): return rule
+        case .cron(let rule): return rule
+        case .dateOffset(let rule): return rule
+        case .payday(let rule): return rule
+        case .holidayCountdown(let rule): return rule
+        case .preset(let rule): return rule
         }
     }
 }

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Fires N days before or after a date field: 3 days before `card_expires_on`, or waves of recall
+/// 7, 15 and 30 days after a customer lapsed (lapsed = `last_order_at` + 90 days).
+///
+/// Each offset is a wave (1, 2, 3 ... in the order given), part of the message key. The exit condition is
+/// built in: the base date is read from the customer as they are now, so a newer `last_order_at` moves
+/// the base and the old waves simply stop coming.
+public struct DateOffsetRule: TriggerRule, Hashable {
+    public var field: String
+    /// Days added to the field to get the base date (e.g. 90: lapsed = last order + 90 days).
+    public var baseOffsetDays: Int
+    /// Offsets from the base, one wave each (negative: before).
+    public var offsets: [Int]
+
+    public init(field: String, baseOffsetDays: Int = 0, offsets: [Int]) {
+        self.field = field
+        self.baseOffsetDays = baseOffsetDays
+        self.offsets = offsets
+    }
+
+    public func occurrences(for customer: Customer, in window: DateInterval, timeZone: TimeZone,
+                            context: CalendarContext) -> [Occurrence] {
+        guard let date = DateField.date(field, of: customer, in: timeZone) else { return [] }
+        let base = date.adding(days: baseOffsetDays)
+        let days = Set(window.localDays(in: timeZone))
+        return offsets.enumerated().compactMap { index, offset in
+            let day = base.adding(days: offset)
+            guard days.contains(day) else { return nil }
+            let describe = offset == 0 ? "on" : "\(abs(offset)) days \(offset < 0 ? "before" : "after")"
+            let what = baseOffsetDays == 0 ? "\(field) \(date)" : "\(field) \(date) + \(baseOffsetDays) days"
+            return Occurrence(wave: offsets.count > 1 ? index + 1 : 0, localDate: day, instant: day.start(in: timeZone),
+                              reason: "\(describe) \(what)")
+        }
+    }
+}
