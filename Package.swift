@@ -86,6 +86,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Benchmarks (bench/*/run.sh build them in release mode).
+        .executableTarget(name: "beckon-bench-calendar", dependencies: ["BeckonCore"], path: "bench/calendar", exclude: ["run.sh"]),
         .testTarget(
             name: "BeckonCoreTests",
             dependencies: ["BeckonCore", .product(name: "PropertyBased", package: "swift-property-based")]

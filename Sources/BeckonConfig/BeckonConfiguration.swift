@@ -24,9 +24,16 @@ public struct BeckonConfiguration: Sendable {
     public var policy: DeliveryPolicy = DeliveryPolicy()
     /// Brand signature, opt-out line, segment budget, risky phrases (the `content:` section).
     public var content: ContentPolicy = ContentPolicy()
+    /// ERP column names -> Beckon fields (the `columns:` section).
+    public var columnAliases: [String: String] = [:]
+    /// `utf-8`, `gb18030` or `auto` (the `encoding:` key).
+    public var inboxEncoding: String = "auto"
+    /// Replies that opt out or back in (the `opt_out_keywords:` section); nil: the defaults.
+    public var optOutKeywords: [String]?
+    public var optInKeywords: [String]?
 
     static let keys: Set<String> = ["inbox", "outbox", "database", "timezone", "tick_seconds", "rescan_seconds",
-                                    "stable_seconds", "channels", "policy", "content"]
+                                    "stable_seconds", "channels", "policy", "content", "columns", "encoding", "opt_out_keywords", "opt_in_keywords"]
 
     public init(home: URL, inbox: URL, outbox: URL, database: URL, timeZone: TimeZone, tickSeconds: Double = 60,
                 rescanSeconds: Double = 30, stableSeconds: Double = 5, channels: [ChannelConfiguration] = [.defaultOutbox],
@@ -91,6 +98,21 @@ public struct BeckonConfiguration: Sendable {
         )
         configuration.policy = try root.optional("policy")?.deliveryPolicy() ?? DeliveryPolicy()
         configuration.content = try root.optional("content")?.contentPolicy() ?? ContentPolicy()
+        if let columns = try root.optional("columns") {
+            // ERP column -> Beckon field; a name Beckon does not know becomes an attribute of that name.
+            for (source, target) in try columns.mapping() {
+                let field = try target.string().trimmingCharacters(in: .whitespaces)
+                guard !field.isEmpty else { throw target.error("map the column to a field name") }
+                configuration.columnAliases[source] = field
+            }
+        }
+        if let node = try root.optional("encoding") {
+            let value = try node.string().lowercased()
+            guard ["auto", "utf-8", "utf8", "gb18030", "gbk"].contains(value) else { throw node.error("expected auto, utf-8 or gb18030") }
+            configuration.inboxEncoding = value
+        }
+        configuration.optOutKeywords = try root.optional("opt_out_keywords")?.list().map { try $0.string() }
+        configuration.optInKeywords = try root.optional("opt_in_keywords")?.list().map { try $0.string() }
         return configuration
     }
 }

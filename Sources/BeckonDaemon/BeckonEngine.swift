@@ -45,7 +45,7 @@ public final class BeckonEngine: Sendable {
         self.logger = logger
         try FileManager.default.createDirectory(at: configuration.inbox, withIntermediateDirectories: true)
         inbox = InboxProcessor(inbox: configuration.inbox, store: store, stableSeconds: configuration.stableSeconds,
-                               fileClock: fileClock, logger: logger)
+                               settings: configuration.inboxSettings, fileClock: fileClock, logger: logger)
         planner = Planner(campaigns: configuration.campaigns, defaultTimeZone: configuration.timeZone,
                           calendar: configuration.calendar, policy: configuration.policy,
                           content: configuration.content)

@@ -18,10 +18,13 @@ public struct CSVReader: ~Copyable {
     private var atEOF = false
     private var line = 1
     private let chunkSize: Int
+    /// JSON Lines: each line is one field, quotes and commas are the JSON's own.
+    private let linesOnly: Bool
 
-    public init(url: URL, chunkSize: Int = 1 << 20) throws {
+    public init(url: URL, chunkSize: Int = 1 << 20, delimitedByLinesOnly: Bool = false) throws {
         handle = try FileHandle(forReadingFrom: url)
         self.chunkSize = chunkSize
+        self.linesOnly = delimitedByLinesOnly
         fill()
         // A UTF-8 byte-order mark is not part of the first column's name.
         if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
@@ -87,6 +90,10 @@ public struct CSVReader: ~Copyable {
                     if byte == UInt8(ascii: "\n") { line += 1 }
                     field.append(byte)
                 }
+                continue
+            }
+            if linesOnly && byte != UInt8(ascii: "\n") && byte != UInt8(ascii: "\r") {
+                field.append(byte)
                 continue
             }
             switch byte {

@@ -17,18 +17,25 @@ public final class InboxProcessor: @unchecked Sendable {
         public var rows: Int
         public var rejectedRows: Int
         public var detail: String
+        /// The rows rejected (also in `rejected/NAME.errors.csv`).
+        public var errors: [RowError] = []
     }
 
     let inbox: URL
     let store: any ImportJournal
     let stableSeconds: Double
+    let settings: InboxSettings
     let fileClock: any WallClock
     let logger: Logger
     /// Size and mtime seen at the previous scan: a file must look the same twice to count as complete.
     private var lastSeen: [String: (size: Int, mtime: Date)] = [:]
+    /// `beckon import`: leave the operator's files where they are.
+    private var keepFiles = false
     private let lock = NSLock()
 
-    public init(inbox: URL, store: any ImportJournal, stableSeconds: Double, fileClock: any WallClock, logger: Logger) {
+    public init(inbox: URL, store: any ImportJournal, stableSeconds: Double, settings: InboxSettings = InboxSettings(),
+                fileClock: any WallClock, logger: Logger) {
+        self.settings = settings
         self.inbox = inbox
         self.store = store
         self.stableSeconds = stableSeconds
@@ -83,49 +90,96 @@ public final class InboxProcessor: @unchecked Sendable {
         return files.map { process($0, now: now, timeZone: timeZone) }
     }
 
-    public func process(_ url: URL, now: Date, timeZone: TimeZone) -> Outcome {
+    public func process(_ url: URL, now: Date, timeZone: TimeZone, dryRun: Bool = false,
+                        progress: ((Int, Int) -> Void)? = nil) -> Outcome {
         let name = url.lastPathComponent
+        var converted: URL?
+        defer { if let converted { try? FileManager.default.removeItem(at: converted) } }
         do {
             let sha = try Self.sha256(of: url)
             if let earlier = try store.importedFile(sha256: sha) {
-                try move(url, to: archive(for: now, timeZone: timeZone), renamedWith: ".duplicate")
+                if !dryRun { try move(url, to: archive(for: now, timeZone: timeZone), renamedWith: ".duplicate") }
                 logger.notice("skipped a file whose content was already imported",
                               metadata: ["file": "\(name)", "first_imported_as": "\(earlier.name)"])
                 return Outcome(file: name, kind: .duplicate, rows: 0, rejectedRows: 0,
-                               detail: "same content as \(earlier.name), imported \(earlier.importedAt)")
+                               detail: "same content as \(earlier.name), imported \(ISOInstant.format(earlier.importedAt, in: timeZone))")
             }
-            var reader = try CSVReader(url: url)
-            guard let header = try reader.next() else { throw UnreadableFile(file: name, reason: "the file is empty") }
-            let parser = try CustomerRowParser(header: header.fields, file: name)
-            var customers: [Customer] = []
-            var indexByID: [String: Int] = [:]
+            var readable = url
+            let encoding = settings.encoding == .auto ? try TextEncoding.detect(url) : settings.encoding
+            if encoding == .gb18030 {
+                // Converted beside the inbox (same file system), hidden so no scan takes it, removed after.
+                let copy = inbox.appendingPathComponent(".\(name).utf8.tmp")
+                try TextEncoding.transcodeGB18030(url, to: copy)
+                converted = copy
+                readable = copy
+            }
+            var records = try RecordReader(url: readable, jsonLines: name.lowercased().hasSuffix(".jsonl"), file: name)
+            guard let header = try records.header() else { throw UnreadableFile(file: name, reason: "the file is empty") }
+            let kind = InboxFileKind.detect(name: name, header: header)
+            let importer = try FileImport(kind: kind, header: header, file: name, settings: settings, zone: timeZone, now: now)
+            let resume = dryRun ? nil : try store.importProgress(sha256: sha)
+            var state = ImportProgress(sha256: sha, name: name, nextLine: resume?.nextLine ?? 0, rows: resume?.rows ?? 0,
+                                       rejectedRows: resume?.rejectedRows ?? 0)
             var errors: [RowError] = []
-            var rows = 0
-            while let record = try reader.next() {
-                rows += 1
-                switch parser.parse(record) {
-                case .success(let customer):
-                    // Duplicate ids in one file: the last row wins.
-                    if let index = indexByID[customer.id] { customers[index] = customer } else {
-                        indexByID[customer.id] = customers.count
-                        customers.append(customer)
-                    }
-                case .failure(let error): errors.append(error)
+            var reviews: [String] = []
+            var batch = ImportBatch()
+            var batchRows = 0
+            var lastLine = 0
+            func commit() throws {
+                if !dryRun { try store.commitBatch(batch, progress: state) }
+                batch = ImportBatch()
+                batchRows = 0
+                progress?(state.rows, state.rejectedRows)
+            }
+            while let record = try records.next() {
+                lastLine = record.line
+                // Rows committed before a crash are not applied twice.
+                if record.line < state.nextLine { continue }
+                state.rows += 1
+                batchRows += 1
+                switch importer.parse(record) {
+                case .failure(let error):
+                    errors.append(error)
+                    state.rejectedRows += 1
+                case .success(let change):
+                    change.apply(to: &batch, reviews: &reviews)
+                }
+                if batchRows >= settings.batchSize {
+                    state.nextLine = record.line + 1
+                    try commit()
                 }
             }
-            let record = ImportedFile(sha256: sha, name: name, rows: rows, rejectedRows: errors.count, importedAt: now)
-            try store.commitImport(customers: customers, file: record)
-            if !errors.isEmpty { try writeErrors(errors, for: name) }
-            try move(url, to: archive(for: now, timeZone: timeZone))
-            logger.info("imported customer file", metadata: ["file": "\(name)", "rows": "\(rows)", "rejected": "\(errors.count)"])
-            return Outcome(file: name, kind: .imported, rows: rows, rejectedRows: errors.count, detail: "")
+            state.nextLine = lastLine + 1
+            try commit()
+            let record = ImportedFile(sha256: sha, name: name, rows: state.rows, rejectedRows: state.rejectedRows, importedAt: now)
+            if !dryRun {
+                if !errors.isEmpty || resume != nil { try writeErrors(errors, for: name, appending: resume != nil) }
+                if !reviews.isEmpty { try writeReviews(reviews, for: name) }
+                try store.finishImport(record, snapshot: kind == .customers && InboxFileKind.isSnapshot(name))
+                try move(url, to: archive(for: now, timeZone: timeZone))
+            }
+            logger.info("imported \(kind.rawValue) file", metadata: ["file": "\(name)", "rows": "\(state.rows)", "rejected": "\(state.rejectedRows)"])
+            let duplicates = importer.duplicateIDs
+            return Outcome(file: name, kind: .imported, rows: state.rows, rejectedRows: state.rejectedRows,
+                           detail: [kind.rawValue, duplicates > 0 ? "\(duplicates) duplicate id(s), last row wins" : nil,
+                                    reviews.isEmpty ? nil : "\(reviews.count) reply(ies) to review"].compactMap { $0 }.joined(separator: "; "),
+                           errors: errors)
         } catch {
             let reason = "\(error)"
             logger.error("quarantined an unreadable file", metadata: ["file": "\(name)", "reason": "\(reason)"])
-            try? move(url, to: rejected)
-            try? Data((reason + "\n").utf8).write(to: rejected.appendingPathComponent(name + ".reason"), options: .atomic)
+            if !dryRun {
+                try? move(url, to: rejected)
+                try? Data((reason + "\n").utf8).write(to: rejected.appendingPathComponent(name + ".reason"), options: .atomic)
+            }
             return Outcome(file: name, kind: .rejected, rows: 0, rejectedRows: 0, detail: reason)
         }
+    }
+
+    /// Imports a file given on the command line: as `process`, but the file stays where it is.
+    public func importKeepingFile(_ url: URL, now: Date, timeZone: TimeZone, progress: ((Int, Int) -> Void)? = nil) -> Outcome {
+        keepFiles = true
+        defer { keepFiles = false }
+        return process(url, now: now, timeZone: timeZone, progress: progress)
     }
 
     func archive(for now: Date, timeZone: TimeZone) -> URL {
@@ -134,6 +188,7 @@ public final class InboxProcessor: @unchecked Sendable {
 
     /// Moves a file, never overwriting an earlier one of the same name.
     func move(_ url: URL, to folder: URL, renamedWith suffix: String = "") throws {
+        if keepFiles { return }
         let fm = FileManager.default
         try fm.createDirectory(at: folder, withIntermediateDirectories: true)
         var target = folder.appendingPathComponent(url.lastPathComponent + suffix)
@@ -148,13 +203,21 @@ public final class InboxProcessor: @unchecked Sendable {
         }
     }
 
-    func writeErrors(_ errors: [RowError], for name: String) throws {
+    /// `rejected/NAME.errors.csv`: line, field, value, reason. After a resumed import the rows rejected
+    /// before the crash are already in the file: the new ones are appended.
+    func writeErrors(_ errors: [RowError], for name: String, appending: Bool) throws {
         try FileManager.default.createDirectory(at: rejected, withIntermediateDirectories: true)
-        var text = "line,field,value,reason\n"
+        let url = rejected.appendingPathComponent(name + ".errors.csv")
+        var text = appending && FileManager.default.fileExists(atPath: url.path) ? (try String(contentsOf: url, encoding: .utf8)) : "line,field,value,reason\n"
         for error in errors {
             text += CSVField.line([String(error.line), error.field, error.value, error.reason]) + "\n"
         }
-        try Data(text.utf8).write(to: rejected.appendingPathComponent(name + ".errors.csv"), options: .atomic)
+        try Data(text.utf8).write(to: url, options: .atomic)
+    }
+
+    func writeReviews(_ reviews: [String], for name: String) throws {
+        try FileManager.default.createDirectory(at: rejected, withIntermediateDirectories: true)
+        try Data((reviews.joined(separator: "\n") + "\n").utf8).write(to: rejected.appendingPathComponent(name + ".review.txt"), options: .atomic)
     }
 
     static func sha256(of url: URL) throws -> String {

@@ -4,27 +4,29 @@ import GRDB
 
 extension SQLiteStore: CustomerStore {
     public func upsert(_ customers: [Customer]) throws {
-        try writer.write { db in try Self.upsert(customers, in: db) }
+        try writer.write { db in try Self.upsert(customers, seenIn: "", in: db) }
     }
 
     /// Upserts inside a caller's transaction (the inbox commits a file's batch together with its progress).
-    public static func upsert(_ customers: [Customer], in db: Database) throws {
+    /// `seenIn` names the import that listed the customers (for full snapshots).
+    public static func upsert(_ customers: [Customer], seenIn: String, in db: Database) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO customer (id, name, phone, birthday, birthday_lunar, timezone, tier, tags, attributes,
-                                  last_order_at, order_count, total_spend, active)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  last_order_at, order_count, total_spend, active, consents, seen_in)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET
                 name = excluded.name, phone = excluded.phone, birthday = excluded.birthday,
                 birthday_lunar = excluded.birthday_lunar, timezone = excluded.timezone, tier = excluded.tier,
                 tags = excluded.tags, attributes = excluded.attributes, last_order_at = excluded.last_order_at,
-                order_count = excluded.order_count, total_spend = excluded.total_spend, active = excluded.active
+                order_count = excluded.order_count, total_spend = excluded.total_spend, active = excluded.active,
+                consents = excluded.consents, seen_in = excluded.seen_in
             """)
         for customer in customers {
             try statement.execute(arguments: [
                 customer.id, customer.name, customer.phone, customer.birthday?.description,
                 customer.birthdayIsLunar, customer.timeZone, customer.tier, JSONText.encode(customer.tags),
                 JSONText.encode(customer.attributes), customer.lastOrderAt?.timeIntervalSince1970,
-                customer.orderCount, customer.totalSpend, customer.active,
+                customer.orderCount, customer.totalSpend, customer.active, JSONText.encode(customer.consents), seenIn,
             ])
         }
     }
@@ -54,7 +56,7 @@ extension SQLiteStore: CustomerStore {
     }
 
     static func customer(from row: Row) -> Customer {
-        Customer(
+        var customer = Customer(
             id: row["id"],
             name: row["name"],
             phone: row["phone"],
@@ -69,6 +71,8 @@ extension SQLiteStore: CustomerStore {
             totalSpend: row["total_spend"],
             active: row["active"]
         )
+        customer.consents = JSONText.decode(row["consents"]) ?? [:]
+        return customer
     }
 }
 

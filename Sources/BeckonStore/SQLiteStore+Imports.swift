@@ -12,22 +12,50 @@ extension SQLiteStore: ImportJournal {
         }
     }
 
-    public func recordImport(_ file: ImportedFile) throws {
-        try writer.write { db in try Self.recordImport(file, in: db) }
-    }
-
-    public func commitImport(customers: [Customer], file: ImportedFile) throws {
-        try writer.write { db in
-            try Self.upsert(customers, in: db)
-            try Self.recordImport(file, in: db)
+    public func importProgress(sha256: String) throws -> ImportProgress? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM import_progress WHERE sha256 = ?", arguments: [sha256]).map {
+                ImportProgress(sha256: $0["sha256"], name: $0["name"], nextLine: $0["next_line"], rows: $0["rows"], rejectedRows: $0["rejected_rows"])
+            }
         }
     }
 
-    /// Records the import inside the caller's transaction, so rows and the record commit together.
-    public static func recordImport(_ file: ImportedFile, in db: Database) throws {
-        try db.execute(sql: """
-            INSERT INTO imported_file (sha256, name, rows, rejected_rows, imported_at) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(sha256) DO NOTHING
-            """, arguments: [file.sha256, file.name, file.rows, file.rejectedRows, file.importedAt.timeIntervalSince1970])
+    public func commitBatch(_ batch: ImportBatch, progress: ImportProgress) throws {
+        try writer.write { db in
+            try Self.upsert(batch.customers, seenIn: progress.sha256, in: db)
+            let event = try db.cachedStatement(sql: """
+                INSERT INTO customer_event (customer_id, name, at, attributes, source) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET attributes = excluded.attributes
+                """)
+            for e in batch.events {
+                try event.execute(arguments: [e.customerID, e.name, e.at.timeIntervalSince1970, JSONText.encode(e.attributes), progress.name])
+            }
+            try Self.addSuppressions(batch.suppressions, in: db)
+            for lift in batch.lifts {
+                try db.execute(sql: """
+                    DELETE FROM suppression WHERE source IN ('opt_out_reply', 'inbox_file')
+                      AND ((? <> '' AND phone = ?) OR (? <> '' AND customer_id = ?))
+                    """, arguments: [lift.phone ?? "", lift.phone ?? "", lift.customerID ?? "", lift.customerID ?? ""])
+            }
+            try db.execute(sql: """
+                INSERT INTO import_progress (sha256, name, next_line, rows, rejected_rows) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(sha256) DO UPDATE SET next_line = excluded.next_line, rows = excluded.rows,
+                    rejected_rows = excluded.rejected_rows
+                """, arguments: [progress.sha256, progress.name, progress.nextLine, progress.rows, progress.rejectedRows])
+        }
+    }
+
+    public func finishImport(_ file: ImportedFile, snapshot: Bool) throws {
+        try writer.write { db in
+            if snapshot {
+                // Absent from a full snapshot: kept (history, receipts) but never messaged again.
+                try db.execute(sql: "UPDATE customer SET active = 0 WHERE seen_in <> ? AND active = 1", arguments: [file.sha256])
+            }
+            try db.execute(sql: """
+                INSERT INTO imported_file (sha256, name, rows, rejected_rows, imported_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(sha256) DO NOTHING
+                """, arguments: [file.sha256, file.name, file.rows, file.rejectedRows, file.importedAt.timeIntervalSince1970])
+            try db.execute(sql: "DELETE FROM import_progress WHERE sha256 = ?", arguments: [file.sha256])
+        }
     }
 }

@@ -11,6 +11,7 @@ enum StoreMigrations {
         registerState(&migrator)
         registerImports(&migrator)
         registerSuppressions(&migrator)
+        registerInboxV2(&migrator)
         return migrator
     }
 

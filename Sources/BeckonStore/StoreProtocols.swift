@@ -143,12 +143,44 @@ public protocol StateStore: Sendable {
     func setValue(_ value: String?, for key: String) throws
 }
 
-/// Files the inbox has taken, by content hash, so the same content is never imported twice.
+/// Files the inbox has taken, by content hash, so the same content is never imported twice, and the
+/// progress of a file being imported, so a crash resumes after the last committed batch.
 public protocol ImportJournal: Sendable {
     func importedFile(sha256: String) throws -> ImportedFile?
-    func recordImport(_ file: ImportedFile) throws
-    /// Upserts the file's customers and records the file in one transaction: never half-applied.
-    func commitImport(customers: [Customer], file: ImportedFile) throws
+    func importProgress(sha256: String) throws -> ImportProgress?
+    /// One batch in one transaction, together with the progress that says it is done.
+    func commitBatch(_ batch: ImportBatch, progress: ImportProgress) throws
+    /// Records the file as imported (and, for a full snapshot, marks customers it did not list inactive).
+    func finishImport(_ file: ImportedFile, snapshot: Bool) throws
+}
+
+/// What one batch of rows of an inbox file changes.
+public struct ImportBatch: Sendable {
+    public var customers: [Customer] = []
+    public var events: [CustomerEvent] = []
+    public var suppressions: [Suppression] = []
+    /// Opt-back-ins (`START`): by phone or customer.
+    public var lifts: [(phone: String?, customerID: String?)] = []
+
+    public init() {}
+    public var isEmpty: Bool { customers.isEmpty && events.isEmpty && suppressions.isEmpty && lifts.isEmpty }
+}
+
+public struct ImportProgress: Hashable, Sendable {
+    public var sha256: String
+    public var name: String
+    /// The first physical line not yet committed.
+    public var nextLine: Int
+    public var rows: Int
+    public var rejectedRows: Int
+
+    public init(sha256: String, name: String, nextLine: Int, rows: Int, rejectedRows: Int) {
+        self.sha256 = sha256
+        self.name = name
+        self.nextLine = nextLine
+        self.rows = rows
+        self.rejectedRows = rejectedRows
+    }
 }
 
 public struct ImportedFile: Hashable, Sendable {

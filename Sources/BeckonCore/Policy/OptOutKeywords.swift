@@ -1,0 +1,69 @@
+/// Recognises opt-out and opt-in replies ("TD", "退订", "STOP", "ｓｔｏｐ！").
+///
+/// A reply is normalised (trimmed, full-width folded to half-width, case-folded, punctuation and spaces
+/// stripped) and matched *whole* against the market's keywords. A reply that only contains a keyword
+/// inside a sentence ("please don't stop sending") is flagged for review, never acted on.
+public struct OptOutKeywords: Hashable, Sendable {
+    public enum Verdict: Hashable, Sendable {
+        case optOut(keyword: String)
+        case optIn(keyword: String)
+        /// Contains a keyword but is not one: a person should read it.
+        case review(keyword: String)
+        case none
+    }
+
+    public var optOut: Set<String>
+    public var optIn: Set<String>
+
+    public static let defaultOptOut: Set<String> = ["TD", "T", "R", "退订", "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"]
+    public static let defaultOptIn: Set<String> = ["START", "UNSTOP"]
+
+    public init(optOut: Set<String> = OptOutKeywords.defaultOptOut, optIn: Set<String> = OptOutKeywords.defaultOptIn) {
+        self.optOut = Set(optOut.map(Self.normalize))
+        self.optIn = Set(optIn.map(Self.normalize))
+    }
+
+    public func classify(_ reply: String) -> Verdict {
+        let normalized = Self.normalize(reply)
+        if optOut.contains(normalized) { return .optOut(keyword: normalized) }
+        if optIn.contains(normalized) { return .optIn(keyword: normalized) }
+        // Only multi-letter keywords are looked for inside text: "T" or "R" appear in every sentence.
+        let words = Self.words(reply)
+        for keyword in optOut.union(optIn) where keyword.count >= 2 {
+            if keyword.unicodeScalars.allSatisfy({ $0.isASCII }) ? words.contains(keyword) : normalized.contains(keyword) {
+                return .review(keyword: keyword)
+            }
+        }
+        return .none
+    }
+
+    /// Full-width to half-width, upper case, without punctuation, symbols or spaces.
+    public static func normalize(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            var s = scalar
+            // Full-width ASCII variants U+FF01-FF5E map to U+0021-007E; the ideographic space to a space.
+            if (0xFF01...0xFF5E).contains(s.value) { s = Unicode.Scalar(s.value - 0xFEE0)! }
+            if s.properties.isWhitespace || s.properties.generalCategory.isPunctuationOrSymbol { continue }
+            out.append(s)
+        }
+        return String(out).uppercased()
+    }
+
+    static func words(_ text: String) -> Set<String> {
+        let folded = String(String.UnicodeScalarView(text.unicodeScalars.map { (0xFF01...0xFF5E).contains($0.value) ? Unicode.Scalar($0.value - 0xFEE0)! : $0 }))
+        return Set(folded.uppercased().split { !($0.isLetter || $0.isNumber) }.map(String.init))
+    }
+}
+
+extension Unicode.GeneralCategory {
+    var isPunctuationOrSymbol: Bool {
+        switch self {
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+             .finalPunctuation, .otherPunctuation, .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
+            return true
+        default:
+            return false
+        }
+    }
+}

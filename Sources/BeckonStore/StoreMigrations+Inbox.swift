@@ -1,0 +1,31 @@
+import GRDB
+
+extension StoreMigrations {
+    static func registerInboxV2(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v2-inbox") { db in
+            // Which import last listed the customer: a full snapshot marks the others inactive.
+            try db.execute(sql: "ALTER TABLE customer ADD COLUMN seen_in TEXT NOT NULL DEFAULT ''")
+            try db.execute(sql: "ALTER TABLE customer ADD COLUMN consents TEXT NOT NULL DEFAULT '{}'")
+            // Progress of a file being imported batch by batch: a restart resumes after the last committed line.
+            try db.execute(sql: """
+                CREATE TABLE import_progress (
+                    sha256 TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    next_line INTEGER NOT NULL,
+                    rows INTEGER NOT NULL,
+                    rejected_rows INTEGER NOT NULL
+                ) WITHOUT ROWID
+                """)
+            try db.execute(sql: """
+                CREATE TABLE customer_event (
+                    customer_id TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    at REAL NOT NULL,
+                    attributes TEXT NOT NULL DEFAULT '{}',
+                    source TEXT NOT NULL DEFAULT '',
+                    PRIMARY KEY (customer_id, name, at)
+                ) WITHOUT ROWID
+                """)
+        }
+    }
+}
