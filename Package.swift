@@ -100,6 +100,6 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "BeckonDaemonTests", dependencies: ["BeckonDaemon", "BeckonConfig", "BeckonStore"]),
         // Runs the built `beckon` binary: the command line is a contract that scripts rely on.
-        .testTarget(name: "BeckonCLITests", dependencies: ["beckon"]),
+        .testTarget(name: "BeckonCLITests", dependencies: ["beckon", "BeckonStore", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

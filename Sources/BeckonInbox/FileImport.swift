@@ -12,9 +12,8 @@ final class FileImport {
         func apply(to batch: inout ImportBatch, reviews: inout [String]) {
             switch self {
             case .customer(let customer):
-                // Duplicate ids in one batch: the last row wins (the store's upsert does the same across batches).
-                if let index = batch.customers.lastIndex(where: { $0.id == customer.id }) { batch.customers[index] = customer }
-                else { batch.customers.append(customer) }
+                // Duplicate ids: the last row wins, because the store's upsert applies rows in file order.
+                batch.customers.append(customer)
             case .event(let event): batch.events.append(event)
             case .optOut(.suppress(let suppression)): batch.suppressions.append(suppression)
             case .optOut(.lift(let phone, let id)): batch.lifts.append((phone, id))

@@ -139,7 +139,8 @@ public final class InboxProcessor: @unchecked Sendable {
                 batchRows += 1
                 switch importer.parse(record) {
                 case .failure(let error):
-                    errors.append(error)
+                    if dryRun { errors.append(error) }
+                    batch.errors.append(ImportRowError(line: error.line, field: error.field, value: error.value, reason: error.reason))
                     state.rejectedRows += 1
                 case .success(let change):
                     change.apply(to: &batch, reviews: &reviews)
@@ -153,7 +154,9 @@ public final class InboxProcessor: @unchecked Sendable {
             try commit()
             let record = ImportedFile(sha256: sha, name: name, rows: state.rows, rejectedRows: state.rejectedRows, importedAt: now)
             if !dryRun {
-                if !errors.isEmpty || resume != nil { try writeErrors(errors, for: name, appending: resume != nil) }
+                // Every rejected row, including those committed before a crash, from the store.
+                errors = try store.rowErrors(sha256: sha).map { RowError(file: name, line: $0.line, field: $0.field, value: $0.value, reason: $0.reason) }
+                if !errors.isEmpty { try writeErrors(errors, for: name) }
                 if !reviews.isEmpty { try writeReviews(reviews, for: name) }
                 try store.finishImport(record, snapshot: kind == .customers && InboxFileKind.isSnapshot(name))
                 try move(url, to: archive(for: now, timeZone: timeZone))
@@ -203,12 +206,11 @@ public final class InboxProcessor: @unchecked Sendable {
         }
     }
 
-    /// `rejected/NAME.errors.csv`: line, field, value, reason. After a resumed import the rows rejected
-    /// before the crash are already in the file: the new ones are appended.
-    func writeErrors(_ errors: [RowError], for name: String, appending: Bool) throws {
+    /// `rejected/NAME.errors.csv`: line, field, value, reason.
+    func writeErrors(_ errors: [RowError], for name: String) throws {
         try FileManager.default.createDirectory(at: rejected, withIntermediateDirectories: true)
         let url = rejected.appendingPathComponent(name + ".errors.csv")
-        var text = appending && FileManager.default.fileExists(atPath: url.path) ? (try String(contentsOf: url, encoding: .utf8)) : "line,field,value,reason\n"
+        var text = "line,field,value,reason\n"
         for error in errors {
             text += CSVField.line([String(error.line), error.field, error.value, error.reason]) + "\n"
         }

@@ -37,11 +37,23 @@ extension SQLiteStore: ImportJournal {
                       AND ((? <> '' AND phone = ?) OR (? <> '' AND customer_id = ?))
                     """, arguments: [lift.phone ?? "", lift.phone ?? "", lift.customerID ?? "", lift.customerID ?? ""])
             }
+            let error = try db.cachedStatement(sql: """
+                INSERT INTO import_error (sha256, line, field, value, reason) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """)
+            for e in batch.errors { try error.execute(arguments: [progress.sha256, e.line, e.field, e.value, e.reason]) }
             try db.execute(sql: """
                 INSERT INTO import_progress (sha256, name, next_line, rows, rejected_rows) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(sha256) DO UPDATE SET next_line = excluded.next_line, rows = excluded.rows,
                     rejected_rows = excluded.rejected_rows
                 """, arguments: [progress.sha256, progress.name, progress.nextLine, progress.rows, progress.rejectedRows])
+        }
+    }
+
+    public func rowErrors(sha256: String) throws -> [ImportRowError] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM import_error WHERE sha256 = ? ORDER BY line", arguments: [sha256]).map {
+                ImportRowError(line: $0["line"], field: $0["field"], value: $0["value"], reason: $0["reason"])
+            }
         }
     }
 
@@ -56,6 +68,7 @@ extension SQLiteStore: ImportJournal {
                 ON CONFLICT(sha256) DO NOTHING
                 """, arguments: [file.sha256, file.name, file.rows, file.rejectedRows, file.importedAt.timeIntervalSince1970])
             try db.execute(sql: "DELETE FROM import_progress WHERE sha256 = ?", arguments: [file.sha256])
+            try db.execute(sql: "DELETE FROM import_error WHERE sha256 = ?", arguments: [file.sha256])
         }
     }
 }

@@ -16,6 +16,17 @@ extension StoreMigrations {
                     rejected_rows INTEGER NOT NULL
                 ) WITHOUT ROWID
                 """)
+            // Rows rejected so far, committed with their batch, so the report survives a crash exactly.
+            try db.execute(sql: """
+                CREATE TABLE import_error (
+                    sha256 TEXT NOT NULL,
+                    line INTEGER NOT NULL,
+                    field TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    PRIMARY KEY (sha256, line)
+                ) WITHOUT ROWID
+                """)
             try db.execute(sql: """
                 CREATE TABLE customer_event (
                     customer_id TEXT NOT NULL,

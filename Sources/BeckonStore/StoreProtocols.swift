@@ -150,8 +150,25 @@ public protocol ImportJournal: Sendable {
     func importProgress(sha256: String) throws -> ImportProgress?
     /// One batch in one transaction, together with the progress that says it is done.
     func commitBatch(_ batch: ImportBatch, progress: ImportProgress) throws
+    /// The rows rejected so far in a file's import, in line order.
+    func rowErrors(sha256: String) throws -> [ImportRowError]
     /// Records the file as imported (and, for a full snapshot, marks customers it did not list inactive).
     func finishImport(_ file: ImportedFile, snapshot: Bool) throws
+}
+
+/// A rejected row of an inbox file: where, which field, what value, why.
+public struct ImportRowError: Hashable, Sendable {
+    public var line: Int
+    public var field: String
+    public var value: String
+    public var reason: String
+
+    public init(line: Int, field: String, value: String, reason: String) {
+        self.line = line
+        self.field = field
+        self.value = value
+        self.reason = reason
+    }
 }
 
 /// What one batch of rows of an inbox file changes.
@@ -161,6 +178,7 @@ public struct ImportBatch: Sendable {
     public var suppressions: [Suppression] = []
     /// Opt-back-ins (`START`): by phone or customer.
     public var lifts: [(phone: String?, customerID: String?)] = []
+    public var errors: [ImportRowError] = []
 
     public init() {}
     public var isEmpty: Bool { customers.isEmpty && events.isEmpty && suppressions.isEmpty && lifts.isEmpty }
