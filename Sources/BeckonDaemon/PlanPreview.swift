@@ -41,11 +41,12 @@ public struct PlanPreview {
         let historyDays = (configuration.policy.caps.rules.values.flatMap { $0 }.map(\.days).max() ?? 30) + 1
         var history = try store.capHistory(customerIDs: customers.map(\.id), since: now.addingTimeInterval(-Double(historyDays) * 86_400))
         var items: [Item] = []
+        var evaluator = OccurrenceEvaluator(interval: window, rules: planner.campaigns.map(\.trigger.rule), context: configuration.calendar)
         for customer in customers where customer.active {
             let zone = planner.timeZone(for: customer)
             var toReview: [Item] = []
-            for campaign in planner.campaigns {
-                for occurrence in campaign.trigger.rule.occurrences(for: customer, in: window, timeZone: zone, context: configuration.calendar) {
+            for (index, campaign) in planner.campaigns.enumerated() {
+                for occurrence in evaluator.occurrences(of: index, for: customer, in: zone) {
                     let decision = planner.decide(campaign, customer, occurrence, zone: zone, suppressions: suppressions, now: now)
                     let key = MessageKey(campaign: campaign.id, wave: occurrence.wave, customer: customer.id, localDate: occurrence.localDate)
                     var item = Item(campaign: campaign.id, customer: customer, zone: zone, occurrence: occurrence, key: key,

@@ -42,17 +42,17 @@ public struct BirthdayRule: TriggerRule, Hashable {
         return celebration(of: base, in: year)
     }
 
-    public func occurrences(for customer: Customer, in window: DateInterval, timeZone: TimeZone,
-                            context: CalendarContext) -> [Occurrence] {
-        guard let base = DateField.date(field, of: customer, in: timeZone) else { return [] }
-        return window.localDays(in: timeZone).compactMap { day in
+    public func occurrences(for customer: Customer, in window: EvaluationWindow, context: CalendarContext) -> [Occurrence] {
+        guard let base = DateField.date(field, of: customer, in: window.timeZone, offsets: window.zoneOffsets) else { return [] }
+        return window.days.indices.compactMap { index in
+            let day = window.days[index]
             // The anniversary whose (offset) fire day is `day` lies `-offsetDays` away from it.
             let kept = day.adding(days: -offsetDays)
             guard kept.year > base.year || (!isAnniversary && kept.year >= base.year),
                   keptDay(for: customer, base: base, year: kept.year, lunar: context.lunar) == kept else { return nil }
             let what = field == "birthday" ? (customer.birthdayIsLunar ? "lunar birthday" : "birthday") : "\(field) anniversary"
             let reason = offsetDays == 0 ? "\(what) \(kept)" : "\(abs(offsetDays)) days \(offsetDays < 0 ? "before" : "after") \(what) \(kept)"
-            return Occurrence(localDate: day, instant: day.start(in: timeZone), reason: reason)
+            return window.occurrence(onDay: index, reason: reason)
         }
     }
 }

@@ -142,7 +142,7 @@ public struct CronExpression: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Local times of a matching day, in order.
-    var times: [LocalTime] {
+    public var times: [LocalTime] {
         hours.sorted().flatMap { h in minutes.sorted().map { LocalTime(hour: h, minute: $0) } }
     }
 

@@ -19,18 +19,14 @@ public struct DateOffsetRule: TriggerRule, Hashable {
         self.offsets = offsets
     }
 
-    public func occurrences(for customer: Customer, in window: DateInterval, timeZone: TimeZone,
-                            context: CalendarContext) -> [Occurrence] {
-        guard let date = DateField.date(field, of: customer, in: timeZone) else { return [] }
+    public func occurrences(for customer: Customer, in window: EvaluationWindow, context: CalendarContext) -> [Occurrence] {
+        guard let date = DateField.date(field, of: customer, in: window.timeZone, offsets: window.zoneOffsets) else { return [] }
         let base = date.adding(days: baseOffsetDays)
-        let days = Set(window.localDays(in: timeZone))
         return offsets.enumerated().compactMap { index, offset in
-            let day = base.adding(days: offset)
-            guard days.contains(day) else { return nil }
+            guard let dayIndex = window.index(of: base.adding(days: offset)) else { return nil }
             let describe = offset == 0 ? "on" : "\(abs(offset)) days \(offset < 0 ? "before" : "after")"
             let what = baseOffsetDays == 0 ? "\(field) \(date)" : "\(field) \(date) + \(baseOffsetDays) days"
-            return Occurrence(wave: offsets.count > 1 ? index + 1 : 0, localDate: day, instant: day.start(in: timeZone),
-                              reason: "\(describe) \(what)")
+            return window.occurrence(onDay: dayIndex, wave: offsets.count > 1 ? index + 1 : 0, reason: "\(describe) \(what)")
         }
     }
 }

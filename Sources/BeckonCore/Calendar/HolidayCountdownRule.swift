@@ -11,17 +11,19 @@ public struct HolidayCountdownRule: TriggerRule, Hashable {
         self.daysBefore = daysBefore
     }
 
-    public func occurrences(for customer: Customer, in window: DateInterval, timeZone: TimeZone,
-                            context: CalendarContext) -> [Occurrence] {
-        let days = window.localDays(in: timeZone)
+    public var isPerCustomer: Bool { false }
+
+    public func occurrences(for customer: Customer, in window: EvaluationWindow, context: CalendarContext) -> [Occurrence] {
+        let days = window.days
         guard let first = days.first, let last = days.last else { return [] }
         let maxBefore = daysBefore.max() ?? 0
         let holidays = Set((first.year...(last.adding(days: maxBefore).year)).flatMap { context.holidays.dates(of: holiday, in: $0) })
-        return days.flatMap { day in
+        return days.indices.flatMap { dayIndex in
             daysBefore.enumerated().compactMap { index, before -> Occurrence? in
+                let day = days[dayIndex]
                 guard holidays.contains(day.adding(days: before)) else { return nil }
                 let what = before == 0 ? "\(holiday) today" : "\(before) days before \(holiday) \(day.adding(days: before))"
-                return Occurrence(wave: daysBefore.count > 1 ? index + 1 : 0, localDate: day, instant: day.start(in: timeZone), reason: what)
+                return window.occurrence(onDay: dayIndex, wave: daysBefore.count > 1 ? index + 1 : 0, reason: what)
             }
         }
     }

@@ -45,10 +45,9 @@ public struct PresetRule: TriggerRule, Hashable {
         self.name = name
     }
 
-    public func occurrences(for customer: Customer, in window: DateInterval, timeZone: TimeZone,
-                            context: CalendarContext) -> [Occurrence] {
-        window.localDays(in: timeZone).filter(preset.matches).map {
-            Occurrence(localDate: $0, instant: $0.start(in: timeZone), reason: "preset \(name)")
-        }
+    public var isPerCustomer: Bool { false }
+
+    public func occurrences(for customer: Customer, in window: EvaluationWindow, context: CalendarContext) -> [Occurrence] {
+        window.days.indices.filter { preset.matches(window.days[$0]) }.map { window.occurrence(onDay: $0, reason: "preset \(name)") }
     }
 }

@@ -40,16 +40,18 @@ public struct PaydayRule: TriggerRule, Hashable {
         }
     }
 
-    public func occurrences(for customer: Customer, in window: DateInterval, timeZone: TimeZone,
-                            context: CalendarContext) -> [Occurrence] {
-        window.localDays(in: timeZone).compactMap { day in
+    public var isPerCustomer: Bool { false }
+
+    public func occurrences(for customer: Customer, in window: EvaluationWindow, context: CalendarContext) -> [Occurrence] {
+        window.days.indices.compactMap { index in
+            let day = window.days[index]
             // Payday of this month, the previous or the next can land on `day` once offset.
             for delta in [-1, 0, 1] {
                 let monthIndex = day.year * 12 + day.month - 1 + delta
                 let pay = payday(year: monthIndex / 12, month: monthIndex % 12 + 1, workingDays: context.workingDays)
                 if pay.adding(days: offsetDays) == day {
                     let when = offsetDays == 0 ? "payday" : "\(abs(offsetDays)) days \(offsetDays < 0 ? "before" : "after") payday"
-                    return Occurrence(localDate: day, instant: day.start(in: timeZone), reason: "\(when) \(pay)")
+                    return window.occurrence(onDay: index, reason: "\(when) \(pay)")
                 }
             }
             return nil

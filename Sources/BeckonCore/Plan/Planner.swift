@@ -56,11 +56,12 @@ public struct Planner: Sendable {
             if let id = s.customerID { byCustomer[id, default: []].append(s) }
             if let phone = s.phone { byPhone[phone, default: []].append(s) }
         }
+        var evaluator = OccurrenceEvaluator(interval: window, rules: campaigns.map(\.trigger.rule), context: calendar)
         for customer in customers where customer.active {
             let zone = timeZone(for: customer)
             let standing = (byCustomer[customer.id] ?? []) + (byPhone[customer.phone] ?? [])
-            for campaign in campaigns {
-                for occurrence in campaign.trigger.rule.occurrences(for: customer, in: window, timeZone: zone, context: calendar) {
+            for (index, campaign) in campaigns.enumerated() {
+                for occurrence in evaluator.occurrences(of: index, for: customer, in: zone) {
                     let decision = decide(campaign, customer, occurrence, zone: zone, suppressions: standing, now: now)
                     if case .send = decision.verdict, let message = decision.message {
                         result.messages.append(message)

@@ -23,11 +23,20 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self.day = day
     }
 
-    /// Parses `YYYY-MM-DD` strictly.
+    /// Parses `YYYY-MM-DD` strictly. Byte by byte: it runs for every date column of every customer.
     public init?(iso text: some StringProtocol) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        var bytes = text.utf8.makeIterator()
+        func digits(_ count: Int) -> Int? {
+            var value = 0
+            for _ in 0..<count {
+                guard let byte = bytes.next(), (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        guard let y = digits(4), bytes.next() == 45, let m = digits(2), bytes.next() == 45, let d = digits(2), bytes.next() == nil else {
+            return nil
+        }
         self.init(year: y, month: m, day: d)
     }
 

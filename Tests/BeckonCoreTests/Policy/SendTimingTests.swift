@@ -119,3 +119,17 @@ struct ISOInstantTests {
         #expect(ISOInstant.parse("2026-02-30T10:00", defaultZone: T.shanghai) == nil)
     }
 }
+
+@Suite("Zone offset tables")
+struct ZoneOffsetsTests {
+    @Test("local dates from the table match Foundation's", arguments: ["Asia/Shanghai", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe"])
+    func matchesFoundation(zone: String) {
+        let timeZone = TimeZone(identifier: zone)!
+        let table = ZoneOffsets(timeZone)
+        for seconds in stride(from: -1_500_000_000.0, to: 3_000_000_000, by: 1_234_567.8) {
+            let instant = Date(timeIntervalSince1970: seconds)
+            #expect(table.offset(at: instant) == timeZone.secondsFromGMT(for: instant))
+            #expect(table.localDate(instant) == LocalDate(instant, in: timeZone))
+        }
+    }
+}
