@@ -93,7 +93,7 @@ let package = Package(
             dependencies: ["BeckonCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "BeckonConfigTests", dependencies: ["BeckonConfig"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "BeckonStoreTests", dependencies: ["BeckonStore"]),
+        .testTarget(name: "BeckonStoreTests", dependencies: ["BeckonStore", "BeckonCore"]),
         .testTarget(name: "BeckonInboxTests", dependencies: ["BeckonInbox", "BeckonStore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BeckonDispatchTests", dependencies: ["BeckonDispatch", "BeckonStore"]),
         .testTarget(name: "BeckonServerTests", dependencies: ["BeckonServer", "BeckonStore",

@@ -77,15 +77,47 @@ extension SQLiteStore: CustomerStore {
 }
 
 /// JSON columns for lists and maps; SQLite's JSON functions can still query them.
+///
+/// Encoding is written by hand for the two shapes stored: JSONEncoder costs more per customer than the
+/// rest of an import row put together. Decoding uses Foundation (it runs far less often).
 enum JSONText {
-    static func encode<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return (try? encoder.encode(value)).flatMap { String(data: $0, encoding: .utf8) } ?? "null"
+    static func encode(_ list: [String]) -> String {
+        "[" + list.map(quoted).joined(separator: ",") + "]"
+    }
+
+    static func encode(_ map: [String: String]) -> String {
+        "{" + map.keys.sorted().map { quoted($0) + ":" + quoted(map[$0]!) }.joined(separator: ",") + "}"
+    }
+
+    static func encode(_ map: [String: Bool]) -> String {
+        "{" + map.keys.sorted().map { quoted($0) + ":" + (map[$0]! ? "true" : "false") }.joined(separator: ",") + "}"
+    }
+
+    /// A JSON string literal (RFC 8259 section 7).
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     static func decode<T: Decodable>(_ text: String?) -> T? {
-        guard let data = text?.data(using: .utf8) else { return nil }
+        guard let text, text != "[]", text != "{}", let data = text.data(using: .utf8) else {
+            // Empty collections are the common case: no decoder needed.
+            if text == "[]", let empty = [String]() as? T { return empty }
+            if text == "{}", let empty = [String: String]() as? T { return empty }
+            if text == "{}", let empty = [String: Bool]() as? T { return empty }
+            return nil
+        }
         return try? JSONDecoder().decode(T.self, from: data)
     }
 }
