@@ -3,7 +3,7 @@ import Foundation
 
 /// Loads `etc/campaigns/*.yaml`, one campaign per file, in file-name order.
 public enum CampaignLoader {
-    static let keys = Set(["id", "name", "category", "priority", "trigger", "template", "template_file", "variants", "channel", "enabled"])
+    static let keys = Set(["id", "name", "category", "priority", "trigger", "template", "template_file", "variants", "channel", "enabled", "audience"])
         .union(ConfigNode.campaignPolicyKeys)
 
     public static func load(directory: URL) throws -> [Campaign] {
@@ -65,6 +65,11 @@ public enum CampaignLoader {
             enabled: try root.optional("enabled")?.bool() ?? true
         )
         campaign.policy = try root.campaignPolicy()
+        if let audience = try root.optional("audience") {
+            campaign.audience = AudienceRule(conditions: try audience.list().map { node in
+                do { return try AudienceRule.parse(try node.string()) } catch let error as AudienceError { throw node.error("\(error)") }
+            })
+        }
         campaign.variants = try root.optional("variants")?.variants(templates: template(in:)) ?? []
         return campaign
     }

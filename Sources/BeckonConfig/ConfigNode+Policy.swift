@@ -15,7 +15,7 @@ extension ConfigNode {
     ///   consent_defaults: { marketing: true, beauty: false }
     /// ```
     public func deliveryPolicy() throws -> DeliveryPolicy {
-        try rejectUnknownKeys(["quiet_hours", "quiet_hours_by_category", "daily_limit", "caps", "tier_caps", "consent_defaults"])
+        try rejectUnknownKeys(["quiet_hours", "quiet_hours_by_category", "daily_limit", "caps", "tier_caps", "consent_defaults", "lifecycle"])
         var policy = DeliveryPolicy()
         if let node = try optional("quiet_hours") { policy.defaultQuietHours = try node.optionalWindow() }
         if let node = try optional("quiet_hours_by_category") {
@@ -33,6 +33,16 @@ extension ConfigNode {
         if let node = try optional("caps") { policy.caps.rules.merge(try node.capsByCategory()) { _, new in new } }
         if let node = try optional("tier_caps") {
             for (tier, value) in try node.mapping() { policy.caps.tierRules[tier] = try value.capsByCategory() }
+        }
+        if let node = try optional("lifecycle") {
+            try node.rejectUnknownKeys(["active_days", "at_risk_days", "dormant_days"])
+            policy.lifecycle.activeDays = try node.optional("active_days")?.int() ?? policy.lifecycle.activeDays
+            policy.lifecycle.atRiskDays = try node.optional("at_risk_days")?.int() ?? policy.lifecycle.atRiskDays
+            policy.lifecycle.dormantDays = try node.optional("dormant_days")?.int() ?? policy.lifecycle.dormantDays
+            let l = policy.lifecycle
+            guard 0 < l.activeDays, l.activeDays < l.atRiskDays, l.atRiskDays < l.dormantDays else {
+                throw node.error("thresholds must grow: active_days < at_risk_days < dormant_days")
+            }
         }
         if let node = try optional("consent_defaults") {
             for (category, value) in try node.mapping() { policy.consent.defaults[category] = try value.bool() }

@@ -9,6 +9,8 @@ public struct Campaign: Sendable {
     public var template: MessageTemplate
     public var channel: String
     public var enabled: Bool
+    /// Who the campaign is for; empty means every active customer.
+    public var audience: AudienceRule = AudienceRule()
     /// A/B variants; empty means every customer gets `template`.
     public var variants: [CampaignVariant] = []
     /// Send window, caps and conflict rules; defaults suit a recall campaign.

@@ -81,6 +81,10 @@ public struct Planner: Sendable {
             Decision(campaign: campaign.id, customer: customer.id, occurrence: occurrence, verdict: verdict, message: message)
         }
         guard !customer.phone.isEmpty else { return decision(.dropped(.init("no_phone", "the customer has no valid phone number")), nil) }
+        // Not in the audience: no message and no receipt (it was never meant for them); `explain` says why.
+        if let failed = campaign.audience.exclusion(of: customer, at: now, lifecycle: policy.lifecycle) {
+            return decision(.dropped(.init("not_in_audience", failed)), nil)
+        }
 
         let key = MessageKey(campaign: campaign.id, wave: occurrence.wave, customer: customer.id, localDate: occurrence.localDate)
         let composed: MessageComposer.Composed

@@ -7,6 +7,8 @@ public struct DeliveryPolicy: Hashable, Sendable {
     public var consent: ConsentPolicy
     /// At most this many capped messages per customer per local day, higher campaign priority first.
     public var dailyLimit: Int
+    /// Lifecycle stage thresholds for `lifecycle` audience conditions.
+    public var lifecycle = LifecycleStage.Thresholds()
 
     public init(defaultQuietHours: TimeWindow? = DeliveryPolicy.standardQuietHours,
                 quietHours: [MessageCategory: TimeWindow?] = [.transactional: nil],

@@ -1,0 +1,134 @@
+import Foundation
+
+/// Who a campaign is for: conditions that must all hold, each a small expression over the customer.
+///
+/// ```yaml
+/// audience:
+///   - tier in [gold, vip]
+///   - tags contains mother-and-baby
+///   - city = 上海                  # unknown names are attribute columns
+///   - days_since_last_order > 30
+///   - order_count >= 3
+///   - total_spend >= 1000
+///   - lifecycle in [at_risk, dormant]
+/// ```
+/// Parsed once; evaluation does no string parsing. A failed condition says why, for `explain`.
+public struct AudienceRule: Hashable, Sendable {
+    public struct Condition: Hashable, Sendable, CustomStringConvertible {
+        public enum Op: String, Hashable, Sendable {
+            case equal = "=", notEqual = "!=", `in` = "in", notIn = "not in", contains = "contains"
+            case notContains = "not contains", greater = ">", greaterOrEqual = ">=", less = "<", lessOrEqual = "<="
+        }
+        public var field: String
+        public var op: Op
+        public var values: [String]
+        let number: Double?
+        public let description: String
+    }
+
+    public var conditions: [Condition]
+
+    public init(conditions: [Condition] = []) {
+        self.conditions = conditions
+    }
+
+    /// Parses `FIELD OP VALUE`; values are bare words, quoted strings, numbers or `[a, b]` lists.
+    public static func parse(_ text: String) throws(AudienceError) -> Condition {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let ops: [Condition.Op] = [.notContains, .notIn, .contains, .in, .greaterOrEqual, .lessOrEqual, .notEqual, .equal, .greater, .less]
+        for op in ops {
+            let token = op.rawValue
+            let isWord = token.first!.isLetter
+            guard let range = trimmed.range(of: isWord ? " \(token) " : token) else { continue }
+            let field = trimmed[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
+            let rawValue = trimmed[range.upperBound...].trimmingCharacters(in: .whitespaces)
+            guard !field.isEmpty, field.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
+                throw AudienceError(text: text, column: 0, reason: "expected a field name before '\(token)'")
+            }
+            guard !rawValue.isEmpty else {
+                throw AudienceError(text: text, column: trimmed.distance(from: trimmed.startIndex, to: range.upperBound), reason: "expected a value after '\(token)'")
+            }
+            var values: [String]
+            if rawValue.hasPrefix("[") {
+                guard rawValue.hasSuffix("]") else {
+                    throw AudienceError(text: text, column: trimmed.count, reason: "a list must end with ]")
+                }
+                values = rawValue.dropFirst().dropLast().split(separator: ",").map { unquote($0.trimmingCharacters(in: .whitespaces)) }
+            } else {
+                values = [unquote(rawValue)]
+            }
+            values = values.filter { !$0.isEmpty }
+            if [.in, .notIn].contains(op), !rawValue.hasPrefix("[") {
+                throw AudienceError(text: text, column: trimmed.distance(from: trimmed.startIndex, to: range.upperBound), reason: "'\(token)' needs a list, e.g. [gold, vip]")
+            }
+            let number = Double(values.first ?? "")
+            if [.greater, .greaterOrEqual, .less, .lessOrEqual].contains(op), number == nil {
+                throw AudienceError(text: text, column: trimmed.distance(from: trimmed.startIndex, to: range.upperBound), reason: "'\(token)' compares numbers; '\(rawValue)' is not one")
+            }
+            return Condition(field: field, op: op, values: values, number: number, description: trimmed)
+        }
+        throw AudienceError(text: text, column: 0, reason: "no operator (use =, !=, in, not in, contains, not contains, >, >=, <, <=)")
+    }
+
+    static func unquote(_ text: String) -> String {
+        if text.count >= 2, let first = text.first, first == text.last, first == "\"" || first == "'" { return String(text.dropFirst().dropLast()) }
+        return text
+    }
+
+    /// The first condition the customer fails, with the value it had; nil when the customer is in.
+    public func exclusion(of customer: Customer, at now: Date, lifecycle: LifecycleStage.Thresholds = .init()) -> String? {
+        for condition in conditions {
+            let actual = Self.values(of: condition.field, customer: customer, now: now, thresholds: lifecycle)
+            if !condition.holds(for: actual) {
+                let shown = actual.isEmpty ? "empty" : actual.joined(separator: ", ")
+                return "\(condition) (\(condition.field) is \(shown))"
+            }
+        }
+        return nil
+    }
+
+    static func values(of field: String, customer: Customer, now: Date, thresholds: LifecycleStage.Thresholds) -> [String] {
+        switch field {
+        case "tier": return customer.tier.map { [$0] } ?? []
+        case "tags": return customer.tags
+        case "name": return [customer.name]
+        case "customer_id": return [customer.id]
+        case "order_count": return [String(customer.orderCount)]
+        case "total_spend": return [String(customer.totalSpend)]
+        case "days_since_last_order":
+            return customer.lastOrderAt.map { [String(Int(now.timeIntervalSince($0) / 86_400))] } ?? []
+        case "lifecycle": return [LifecycleStage.of(customer, at: now, thresholds: thresholds).rawValue]
+        case "timezone": return customer.timeZone.map { [$0] } ?? []
+        default: return customer.attributes[field].map { [$0] } ?? []
+        }
+    }
+}
+
+extension AudienceRule.Condition {
+    func holds(for actual: [String]) -> Bool {
+        switch op {
+        case .equal: return actual.contains { $0.caseInsensitiveCompare(values.first ?? "") == .orderedSame }
+        case .notEqual: return !actual.contains { $0.caseInsensitiveCompare(values.first ?? "") == .orderedSame }
+        case .in: return actual.contains { a in values.contains { $0.caseInsensitiveCompare(a) == .orderedSame } }
+        case .notIn: return !actual.contains { a in values.contains { $0.caseInsensitiveCompare(a) == .orderedSame } }
+        case .contains: return values.allSatisfy { v in actual.contains { $0.caseInsensitiveCompare(v) == .orderedSame || $0.contains(v) } }
+        case .notContains: return !values.contains { v in actual.contains { $0.caseInsensitiveCompare(v) == .orderedSame || $0.contains(v) } }
+        case .greater, .greaterOrEqual, .less, .lessOrEqual:
+            // A customer without the value (never ordered) is not in a numeric audience.
+            guard let value = actual.first.flatMap(Double.init), let number else { return false }
+            switch op {
+            case .greater: return value > number
+            case .greaterOrEqual: return value >= number
+            case .less: return value < number
+            default: return value <= number
+            }
+        }
+    }
+}
+
+public struct AudienceError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var text: String
+    public var column: Int
+    public var reason: String
+    public var description: String { "'\(text)' at column \(column + 1): \(reason)" }
+}
