@@ -115,6 +115,11 @@ struct ISOInstantTests {
         #expect(ISOInstant.parse("2026-11-24T02:00:00Z", defaultZone: T.newYork) == Date(timeIntervalSince1970: 1_795_485_600))
         #expect(ISOInstant.parse("2026-11-24T10:00", defaultZone: T.shanghai) == Date(timeIntervalSince1970: 1_795_485_600))
         #expect(ISOInstant.parse("2026-11-24", defaultZone: T.shanghai) == Date(timeIntervalSince1970: 1_795_449_600))
+        #expect(ISOInstant.parse("2026-11-24 10:00", defaultZone: T.shanghai) == Date(timeIntervalSince1970: 1_795_485_600))
+        #expect(ISOInstant.parse("2026-11-24T10:00:00.5+0800", defaultZone: .gmt) == Date(timeIntervalSince1970: 1_795_485_600.5))
+        #expect(ISOInstant.parse("2026-11-24T10:00:00-05:30", defaultZone: .gmt) == Date(timeIntervalSince1970: 1_795_485_600 + 13.5 * 3600))
+        #expect(ISOInstant.parse("2026-11-24T24:00", defaultZone: T.shanghai) == nil)
+        #expect(ISOInstant.parse("2026-11-24T10:00:00+08:00 extra", defaultZone: T.shanghai) == nil)
         #expect(ISOInstant.parse("tomorrow", defaultZone: T.shanghai) == nil)
         #expect(ISOInstant.parse("2026-02-30T10:00", defaultZone: T.shanghai) == nil)
     }
