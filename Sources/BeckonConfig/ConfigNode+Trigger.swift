@@ -2,7 +2,7 @@ import BeckonCore
 import Foundation
 
 extension ConfigNode {
-    static let triggerKinds = ["birthday", "anniversary", "cron", "date_offset", "payday", "holiday_countdown", "preset"]
+    static let triggerKinds = ["birthday", "anniversary", "cron", "date_offset", "payday", "holiday_countdown", "preset", "event"]
 
     /// Reads a campaign's `trigger:` mapping. `kind` selects the rule; each kind has its own keys.
     public func trigger() throws -> Trigger {
@@ -50,6 +50,13 @@ extension ConfigNode {
             let before = try optional("days_before")?.list().map { try $0.int() } ?? [0]
             guard before.allSatisfy({ $0 >= 0 }) else { throw error("days_before must be 0 or more", key: "\(path).days_before") }
             return .holidayCountdown(HolidayCountdownRule(holiday: holiday, daysBefore: before))
+        case "event":
+            // `{ kind: event, event: cart_abandoned, delay_minutes: 120, cancelled_by: [purchase] }`
+            try rejectUnknownKeys(["kind", "event", "delay_minutes", "cancelled_by"])
+            let delay = try optional("delay_minutes")?.int() ?? 0
+            guard delay >= 0 else { throw error("delay_minutes must be 0 or more", key: "\(path).delay_minutes") }
+            return .event(EventRule(event: try required("event").string(), delay: Double(delay * 60),
+                                    cancelledBy: Set(try optional("cancelled_by")?.list().map { try $0.string() } ?? [])))
         case "preset":
             try rejectUnknownKeys(["kind", "name", "winter_vacation", "summer_vacation"])
             let nameNode = try required("name")

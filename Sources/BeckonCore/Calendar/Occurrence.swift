@@ -13,6 +13,8 @@ public struct Occurrence: Hashable, Sendable {
     public var instant: Date
     /// Human-readable why, for `explain` and receipts ("birthday 03-05", "3 days before card_expires_on").
     public var reason: String
+    /// Values the trigger adds for the template (an event's product, price, link).
+    public var attributes: [String: String] = [:]
 
     public init(wave: Int = 0, localDate: LocalDate, instant: Date, reason: String) {
         self.wave = wave

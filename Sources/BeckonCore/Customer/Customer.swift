@@ -22,6 +22,8 @@ public struct Customer: Hashable, Sendable {
     public var totalSpend: Double
     /// Consent answers from the customer file: category (`marketing`, `beauty`, ...) -> opted in.
     public var consents: [String: Bool] = [:]
+    /// Recent events from trigger files, loaded for evaluation (not stored with the customer row).
+    public var events: [CustomerEvent] = []
     /// False when a full snapshot no longer lists the customer: kept, never deleted, never messaged.
     public var active: Bool
 

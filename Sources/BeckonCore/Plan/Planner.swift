@@ -88,7 +88,8 @@ public struct Planner: Sendable {
 
         let key = MessageKey(campaign: campaign.id, wave: occurrence.wave, customer: customer.id, localDate: occurrence.localDate)
         let composed: MessageComposer.Composed
-        do { composed = try composer.compose(campaign, values: Self.templateValues(for: customer)) } catch {
+        let values = Self.templateValues(for: customer).merging(occurrence.attributes) { _, event in event }
+        do { composed = try composer.compose(campaign, values: values) } catch {
             return decision(.dropped(.init("template_error", "\(error)")), nil)
         }
         let timing = timings[campaign.id] ?? policy.timing(for: campaign)

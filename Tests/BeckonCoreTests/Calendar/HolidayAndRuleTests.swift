@@ -141,3 +141,25 @@ struct HolidayAndRuleTests {
         #expect(days(education, from: "2026-05-01", to: "2026-12-31") == ["2026-06-01", "2026-12-15"])
     }
 }
+
+@Suite("Event triggers")
+struct EventRuleTests {
+    let zone = TimeZone(identifier: "Asia/Shanghai")!
+    func at(_ text: String) -> Date { ISOInstant.parse(text, defaultZone: zone)! }
+
+    @Test("an abandoned cart fires 2 hours later with its product, unless a purchase came first")
+    func cart() {
+        let rule = EventRule(event: "cart_abandoned", delay: 7200, cancelledBy: ["purchase"])
+        var customer = Customer(id: "C1", name: "n", phone: "+8613800138000")
+        customer.events = [CustomerEvent(customerID: "C1", name: "cart_abandoned", at: at("2026-11-24T10:00"), attributes: ["product": "围巾"])]
+        let window = DateInterval(start: at("2026-11-24T11:00"), end: at("2026-11-24T13:00"))
+        let fired = rule.occurrences(for: customer, in: window, timeZone: zone, context: CalendarContext())
+        #expect(fired.map(\.instant) == [at("2026-11-24T12:00")])
+        #expect(fired.first?.attributes["product"] == "围巾")
+        // Outside the window: nothing (it was or will be reported by another cycle).
+        #expect(rule.occurrences(for: customer, in: DateInterval(start: at("2026-11-24T12:00"), end: at("2026-11-24T13:00")),
+                                 timeZone: zone, context: CalendarContext()).isEmpty)
+        customer.events.append(CustomerEvent(customerID: "C1", name: "purchase", at: at("2026-11-24T11:30")))
+        #expect(rule.occurrences(for: customer, in: window, timeZone: zone, context: CalendarContext()).isEmpty)
+    }
+}
