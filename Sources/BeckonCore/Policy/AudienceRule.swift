@@ -45,6 +45,10 @@ public struct AudienceRule: Hashable, Sendable {
             guard !field.isEmpty, field.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
                 throw AudienceError(text: text, column: 0, reason: "expected a field name before '\(token)'")
             }
+            // Refused rather than read as an attribute (which would silently exclude everyone).
+            guard field != "segment" && field != "rfm" else {
+                throw AudienceError(text: text, column: 0, reason: "RFM segments are not available yet")
+            }
             guard !rawValue.isEmpty else {
                 throw AudienceError(text: text, column: trimmed.distance(from: trimmed.startIndex, to: range.upperBound), reason: "expected a value after '\(token)'")
             }
@@ -105,14 +109,20 @@ public struct AudienceRule: Hashable, Sendable {
 }
 
 extension AudienceRule.Condition {
+    func matches(_ actual: String, _ wanted: String) -> Bool {
+        if actual.caseInsensitiveCompare(wanted) == .orderedSame { return true }
+        return field != "tags" && actual.localizedCaseInsensitiveContains(wanted)
+    }
+
     func holds(for actual: [String]) -> Bool {
         switch op {
         case .equal: return actual.contains { $0.caseInsensitiveCompare(values.first ?? "") == .orderedSame }
         case .notEqual: return !actual.contains { $0.caseInsensitiveCompare(values.first ?? "") == .orderedSame }
         case .in: return actual.contains { a in values.contains { $0.caseInsensitiveCompare(a) == .orderedSame } }
         case .notIn: return !actual.contains { a in values.contains { $0.caseInsensitiveCompare(a) == .orderedSame } }
-        case .contains: return values.allSatisfy { v in actual.contains { $0.caseInsensitiveCompare(v) == .orderedSame || $0.contains(v) } }
-        case .notContains: return !values.contains { v in actual.contains { $0.caseInsensitiveCompare(v) == .orderedSame || $0.contains(v) } }
+        // On a list field (tags) `contains` means membership; on a text field, a substring.
+        case .contains: return values.allSatisfy { v in actual.contains { matches($0, v) } }
+        case .notContains: return !values.contains { v in actual.contains { matches($0, v) } }
         case .greater, .greaterOrEqual, .less, .lessOrEqual:
             // A customer without the value (never ordered) is not in a numeric audience.
             guard let value = actual.first.flatMap(Double.init), let number else { return false }

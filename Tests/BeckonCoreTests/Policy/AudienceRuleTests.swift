@@ -47,7 +47,7 @@ struct AudienceRuleTests {
 
     @Test("malformed conditions say where and why", arguments: [
         ("tier gold", "no operator"), ("tier in gold", "needs a list"), ("order_count > many", "compares numbers"),
-        ("tier in [gold", "must end with ]"), ("= gold", "expected a field name"),
+        ("tier in [gold", "must end with ]"), ("= gold", "expected a field name"), ("segment = churn-risk", "not available yet"),
     ])
     func malformed(text: String, reason: String) {
         do {
