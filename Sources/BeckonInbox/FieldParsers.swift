@@ -47,11 +47,5 @@ public enum FieldParsers {
         return text.isEmpty ? 0 : Double(text)
     }
 
-    public static func fullWidthToASCII(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { (0xFF01...0xFF5E).contains($0.value) || $0.value == 0x3000 }) else { return text }
-        return String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
-            if (0xFF01...0xFF5E).contains(scalar.value) { return Unicode.Scalar(scalar.value - 0xFEE0)! }
-            return scalar.value == 0x3000 ? " " : scalar
-        }))
-    }
+    public static func fullWidthToASCII(_ text: String) -> String { FullWidth.toASCII(text) }
 }

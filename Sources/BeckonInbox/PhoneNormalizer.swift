@@ -1,3 +1,5 @@
+import BeckonCore
+
 /// Normalises phone numbers to E.164.
 ///
 /// Accepts `+86 138-0013-8000`, `0086 13800138000`, full-width digits and bare 11-digit Chinese mobiles
@@ -6,13 +8,12 @@ public enum PhoneNormalizer {
     public static func normalize(_ raw: String, defaultCountryCode: String = "86") -> String? {
         var digits = ""
         var plus = false
-        for scalar in raw.unicodeScalars {
+        // Full-width digits ０-９ are common when numbers are typed in a Chinese input method.
+        for scalar in FullWidth.toASCII(raw).unicodeScalars {
             switch scalar.value {
             case 0x30...0x39: digits.unicodeScalars.append(scalar)
-            // Full-width digits ０-９, common when numbers are typed in a Chinese input method.
-            case 0xFF10...0xFF19: digits.unicodeScalars.append(Unicode.Scalar(scalar.value - 0xFF10 + 0x30)!)
-            case 0x2B, 0xFF0B: if digits.isEmpty { plus = true } else { return nil }
-            case 0x20, 0x2D, 0x28, 0x29, 0x2E, 0x3000, 0xFF0D: continue // space, -, (, ), ., ideographic space
+            case 0x2B: if digits.isEmpty { plus = true } else { return nil }
+            case 0x20, 0x2D, 0x28, 0x29, 0x2E: continue // space, -, (, ), .
             default: return nil
             }
         }

@@ -40,19 +40,15 @@ public struct OptOutKeywords: Hashable, Sendable {
     /// Full-width to half-width, upper case, without punctuation, symbols or spaces.
     public static func normalize(_ text: String) -> String {
         var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            var s = scalar
-            // Full-width ASCII variants U+FF01-FF5E map to U+0021-007E; the ideographic space to a space.
-            if (0xFF01...0xFF5E).contains(s.value) { s = Unicode.Scalar(s.value - 0xFEE0)! }
-            if s.properties.isWhitespace || s.properties.generalCategory.isPunctuationOrSymbol { continue }
-            out.append(s)
+        for scalar in FullWidth.toASCII(text).unicodeScalars {
+            if scalar.properties.isWhitespace || scalar.properties.generalCategory.isPunctuationOrSymbol { continue }
+            out.append(scalar)
         }
         return String(out).uppercased()
     }
 
     static func words(_ text: String) -> Set<String> {
-        let folded = String(String.UnicodeScalarView(text.unicodeScalars.map { (0xFF01...0xFF5E).contains($0.value) ? Unicode.Scalar($0.value - 0xFEE0)! : $0 }))
-        return Set(folded.uppercased().split { !($0.isLetter || $0.isNumber) }.map(String.init))
+        return Set(FullWidth.toASCII(text).uppercased().split { !($0.isLetter || $0.isNumber) }.map(String.init))
     }
 }
 
