@@ -90,14 +90,8 @@ public final class BeckonEngine: Sendable {
         // First run, or a replay at an earlier instant: evaluate just the current moment (its local day).
         let start = previous.map { $0 < now ? $0 : now } ?? now
         let window = DateInterval(start: start, end: now)
-        let lookback = configuration.campaigns.map(\.trigger.eventLookback).max() ?? 0
         try store.forEachActiveCustomerBatch(batchSize: 10_000) { batch in
-            var customers = batch
-            if lookback > 0 {
-                // Events that could fire in this window: from `lookback` before its start.
-                let events = try store.events(customerIDs: customers.map(\.id), since: window.start.addingTimeInterval(-lookback - 1))
-                for index in customers.indices { customers[index].events = events[customers[index].id] ?? [] }
-            }
+            let customers = try store.attachingEvents(to: batch, for: configuration.campaigns, window: window)
             let suppressions = try store.suppressions(customerIDs: customers.map(\.id), phones: customers.map(\.phone))
             let result = planner.plan(customers: customers, window: window, now: now, suppressions: suppressions)
             let inserted = try store.schedule(result.messages, at: now)

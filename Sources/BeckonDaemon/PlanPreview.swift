@@ -37,12 +37,7 @@ public struct PlanPreview {
 
     /// Everything due for `customers` in `window`, as it would be decided at `now`.
     public func items(for batch: [Customer], in window: DateInterval, now: Date) throws -> [Item] {
-        var customers = batch
-        let lookback = configuration.campaigns.map(\.trigger.eventLookback).max() ?? 0
-        if lookback > 0 {
-            let events = try store.events(customerIDs: customers.map(\.id), since: window.start.addingTimeInterval(-lookback - 1))
-            for index in customers.indices { customers[index].events = events[customers[index].id] ?? [] }
-        }
+        let customers = try store.attachingEvents(to: batch, for: configuration.campaigns, window: window)
         let suppressions = try store.suppressions(customerIDs: customers.map(\.id), phones: customers.map(\.phone))
         let historyDays = (configuration.policy.caps.rules.values.flatMap { $0 }.map(\.days).max() ?? 30) + 1
         var history = try store.capHistory(customerIDs: customers.map(\.id), since: now.addingTimeInterval(-Double(historyDays) * 86_400))
