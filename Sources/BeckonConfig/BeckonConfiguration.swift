@@ -33,7 +33,7 @@ public struct BeckonConfiguration: Sendable {
     public var optInKeywords: [String]?
 
     static let keys: Set<String> = ["inbox", "outbox", "database", "timezone", "tick_seconds", "rescan_seconds",
-                                    "stable_seconds", "channels", "policy", "content", "columns", "encoding", "opt_out_keywords", "opt_in_keywords"]
+                                    "stable_seconds", "channels", "policy", "content", "columns", "encoding", "opt_out_keywords", "opt_in_keywords", "segments"]
 
     public init(home: URL, inbox: URL, outbox: URL, database: URL, timeZone: TimeZone, tickSeconds: Double = 60,
                 rescanSeconds: Double = 30, stableSeconds: Double = 5, channels: [ChannelConfiguration] = [.defaultOutbox],
@@ -98,6 +98,12 @@ public struct BeckonConfiguration: Sendable {
         )
         configuration.policy = try root.optional("policy")?.deliveryPolicy() ?? DeliveryPolicy()
         configuration.content = try root.optional("content")?.contentPolicy() ?? ContentPolicy()
+        if let node = try root.optional("segments") {
+            configuration.policy.segments = try node.mapping().map { name, value in
+                do { return try RFMSegment(name: name, parsing: try value.string()) } catch let error as RFMSegmentError { throw value.error("\(error)") }
+            }
+        }
+        try validateSegments(of: campaigns, defined: configuration.policy.segments, file: file, folder: etc.appendingPathComponent("campaigns"))
         if let columns = try root.optional("columns") {
             // ERP column -> Beckon field; a name Beckon does not know becomes an attribute of that name.
             for (source, target) in try columns.mapping() {
@@ -114,5 +120,18 @@ public struct BeckonConfiguration: Sendable {
         configuration.optOutKeywords = try root.optional("opt_out_keywords")?.list().map { try $0.string() }
         configuration.optInKeywords = try root.optional("opt_in_keywords")?.list().map { try $0.string() }
         return configuration
+    }
+
+    /// An audience naming a segment that config does not define would silently reach nobody: refuse it.
+    static func validateSegments(of campaigns: [Campaign], defined: [RFMSegment], file: URL, folder: URL) throws {
+        let names = Set(defined.map(\.name))
+        for campaign in campaigns {
+            for condition in campaign.audience.conditions where condition.field == "segment" {
+                for name in condition.values where !names.contains(name) {
+                    throw ConfigError(file: folder.path, line: nil, key: "audience",
+                                      message: "campaign '\(campaign.id)': segment '\(name)' is not defined in \(file.lastPathComponent) `segments:` (defined: \(names.sorted().joined(separator: ", ")))")
+                }
+            }
+        }
     }
 }

@@ -63,6 +63,8 @@ public final class BeckonEngine: Sendable {
 
     /// Settles what a previous process left in flight. Call once before the first cycle.
     public func recover() throws -> Dispatcher.Summary {
+        // A crash between a customer import and its RFM recomputation would leave stale boundaries.
+        try store.refreshRFMBreakpoints(at: clock.now)
         var summary = Dispatcher.Summary()
         try dispatcher.recoverAfterCrash(into: &summary)
         if let first = summary.firstEventAt, let last = summary.lastEventAt {
@@ -90,8 +92,9 @@ public final class BeckonEngine: Sendable {
         // First run, or a replay at an earlier instant: evaluate just the current moment (its local day).
         let start = previous.map { $0 < now ? $0 : now } ?? now
         let window = DateInterval(start: start, end: now)
+        let breakpoints = try store.rfmBreakpoints()
         try store.forEachActiveCustomerBatch(batchSize: 10_000) { batch in
-            let customers = try store.attachingEvents(to: batch, for: configuration.campaigns, window: window)
+            let customers = try store.preparedForEvaluation(batch, for: configuration.campaigns, window: window, rfm: breakpoints)
             let suppressions = try store.suppressions(customerIDs: customers.map(\.id), phones: customers.map(\.phone))
             let result = planner.plan(customers: customers, window: window, now: now, suppressions: suppressions)
             let inserted = try store.schedule(result.messages, at: now)

@@ -37,7 +37,8 @@ public struct PlanPreview {
 
     /// Everything due for `customers` in `window`, as it would be decided at `now`.
     public func items(for batch: [Customer], in window: DateInterval, now: Date) throws -> [Item] {
-        let customers = try store.attachingEvents(to: batch, for: configuration.campaigns, window: window)
+        let customers = try store.preparedForEvaluation(batch, for: configuration.campaigns, window: window,
+                                                        rfm: try store.rfmBreakpoints())
         let suppressions = try store.suppressions(customerIDs: customers.map(\.id), phones: customers.map(\.phone))
         let historyDays = (configuration.policy.caps.rules.values.flatMap { $0 }.map(\.days).max() ?? 30) + 1
         var history = try store.capHistory(customerIDs: customers.map(\.id), since: now.addingTimeInterval(-Double(historyDays) * 86_400))

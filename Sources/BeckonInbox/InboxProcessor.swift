@@ -159,6 +159,8 @@ public final class InboxProcessor: @unchecked Sendable {
                 if !errors.isEmpty { try writeErrors(errors, for: name) }
                 if !reviews.isEmpty { try writeReviews(reviews, for: name) }
                 try store.finishImport(record, snapshot: kind == .customers && InboxFileKind.isSnapshot(name))
+                // Scores are quintiles over everyone: a customer file moves every customer's boundaries.
+                if kind == .customers { try store.refreshRFMBreakpoints(at: now) }
                 try move(url, to: archive(for: now, timeZone: timeZone))
             }
             logger.info("imported \(kind.rawValue) file", metadata: ["file": "\(name)", "rows": "\(state.rows)", "rejected": "\(state.rejectedRows)"])

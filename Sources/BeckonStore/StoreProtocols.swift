@@ -154,6 +154,9 @@ public protocol ImportJournal: Sendable {
     func rowErrors(sha256: String) throws -> [ImportRowError]
     /// Records the file as imported (and, for a full snapshot, marks customers it did not list inactive).
     func finishImport(_ file: ImportedFile, snapshot: Bool) throws
+    /// Recomputes what depends on every customer at once (RFM quintile boundaries) after a customer file.
+    @discardableResult
+    func refreshRFMBreakpoints(at now: Date) throws -> RFMBreakpoints
 }
 
 /// A rejected row of an inbox file: where, which field, what value, why.

@@ -44,6 +44,11 @@ struct ExplainCommand: ParsableCommand {
 
         print("customer \(customer.id) (\(customer.name), \(maskPhone(customer.phone)), zone \(zone.identifier)\(customer.active ? "" : ", inactive"))")
         print("at \(ISOInstant.format(now, in: zone)), local day \(day)")
+        if let breakpoints = try store.rfmBreakpoints() {
+            let score = breakpoints.score(customer)
+            let segments = configuration.policy.segments.filter { $0.contains(score) }.map(\.name)
+            print("RFM \(score) over \(breakpoints.population) active customers (\(ISOInstant.format(breakpoints.computedAt, in: zone))); segments: \(segments.isEmpty ? "none" : segments.joined(separator: ", "))")
+        }
         if !customer.active { print("  inactive: no longer in the latest full customer snapshot; nothing is sent") }
         for campaign in configuration.campaigns {
             let mine = items.filter { $0.campaign == campaign.id }

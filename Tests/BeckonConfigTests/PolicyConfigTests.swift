@@ -74,4 +74,29 @@ struct PolicyConfigTests {
         #expect(error.line == 4)
         #expect(error.key == "window")
     }
+
+    @Test("segments: defined in beckon.yaml, malformed ones and undefined names in audiences are refused")
+    func segments() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("beckon-segments-\(UUID().uuidString)")
+        let etc = folder.appendingPathComponent("etc")
+        try FileManager.default.createDirectory(at: etc.appendingPathComponent("campaigns"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let campaign = "id: winback\ntrigger: { kind: birthday }\ntemplate: hi\naudience:\n  - segment in [churn-risk, dormant]\n"
+        try Data(campaign.utf8).write(to: etc.appendingPathComponent("campaigns/winback.yaml"))
+        let file = etc.appendingPathComponent("beckon.yaml")
+
+        try Data("segments:\n  churn-risk: \"R 1-2\"\n  dormant: \"F 1-2 and M 1-2\"\n".utf8).write(to: file)
+        let configuration = try BeckonConfiguration.load(file: file)
+        #expect(configuration.policy.segments.map(\.name).sorted() == ["churn-risk", "dormant"])
+        #expect(configuration.policy.segments.first { $0.name == "dormant" }?.ranges == [.frequency: 1...2, .monetary: 1...2])
+
+        try Data("segments:\n  churn-risk: \"R 1-2\"\n".utf8).write(to: file)
+        let undefined = try #require(throws: ConfigError.self) { try BeckonConfiguration.load(file: file) }
+        #expect(undefined.message.contains("segment 'dormant' is not defined"))
+
+        try Data("segments:\n  churn-risk: \"R 1-7\"\n".utf8).write(to: file)
+        let malformed = try #require(throws: ConfigError.self) { try BeckonConfiguration.load(file: file) }
+        #expect(malformed.key == "segments.churn-risk")
+        #expect(malformed.line == 2)
+    }
 }

@@ -18,11 +18,12 @@ struct PolicyEndToEndTests {
         return campaign
     }
 
-    func run(_ campaigns: [Campaign], customers: String, suppress: [Suppression] = []) async throws
+    func run(_ campaigns: [Campaign], customers: String, suppress: [Suppression] = [], segments: [RFMSegment] = []) async throws
         -> (BeckonEngine.CycleReport, SQLiteStore, String) {
         let home = try TemporaryHome()
         try home.write(customers, to: "customers.csv")
-        let configuration = home.configuration(campaigns: campaigns)
+        var configuration = home.configuration(campaigns: campaigns)
+        configuration.policy.segments = segments
         let store = try SQLiteStore(path: configuration.database.path)
         try store.addSuppressions(suppress)
         let engine = try BeckonEngine(configuration: configuration, store: store, clock: FixedClock(Self.instant),
@@ -73,5 +74,25 @@ struct PolicyEndToEndTests {
         #expect(report.dispatch.sent == 0)
         #expect(report.decided == ["past_valid_until": 2])
         #expect(receipts.contains(",expired,past_valid_until,"))
+    }
+
+    @Test("an RFM segment audience: scores are computed after the import and only churn-risk customers get the recall")
+    func segmentAudience() async throws {
+        var campaign = Self.campaign("winback", priority: 1)
+        campaign.audience = AudienceRule(conditions: [try AudienceRule.parse("segment = churn-risk")])
+        // Ten customers who ordered 1 to 10 days ago: the two oldest orders are R1, the next two R2.
+        let rows = (1...10).map { i in
+            "C\(i),客户\(i),1380013\(String(format: "%04d", i)),1990-11-24,2026-11-\(String(format: "%02d", 24 - i))T09:00:00+08:00,\(i),\(i * 100)"
+        }
+        let (report, store, _) = try await run(
+            [campaign], customers: "customer_id,name,phone,birthday,last_order_at,order_count,total_spend\n" + rows.joined(separator: "\n") + "\n",
+            segments: [try RFMSegment(name: "churn-risk", parsing: "R 1-2")])
+        let breakpoints = try #require(try store.rfmBreakpoints())
+        #expect(breakpoints.population == 10)
+        #expect(report.dispatch.sent == 4)
+        for i in 7...10 {
+            #expect(try store.entry(for: MessageKey(campaign: "winback", wave: 0, customer: "C\(i)", localDate: LocalDate(iso: "2026-11-24")!))?.status == .sent)
+        }
+        #expect(try store.entry(for: MessageKey(campaign: "winback", wave: 0, customer: "C6", localDate: LocalDate(iso: "2026-11-24")!)) == nil)
     }
 }

@@ -24,6 +24,8 @@ public struct Customer: Hashable, Sendable {
     public var consents: [String: Bool] = [:]
     /// Recent events from trigger files, loaded for evaluation (not stored with the customer row).
     public var events: [CustomerEvent] = []
+    /// RFM scores against the latest breakpoints, attached for evaluation (nil before the first import).
+    public var rfm: RFMScore?
     /// False when a full snapshot no longer lists the customer: kept, never deleted, never messaged.
     public var active: Bool
 

@@ -82,7 +82,7 @@ public struct Planner: Sendable {
         }
         guard !customer.phone.isEmpty else { return decision(.dropped(.init("no_phone", "the customer has no valid phone number")), nil) }
         // Not in the audience: no message and no receipt (it was never meant for them); `explain` says why.
-        if let failed = campaign.audience.exclusion(of: customer, at: now, lifecycle: policy.lifecycle) {
+        if let failed = campaign.audience.exclusion(of: customer, in: policy.audienceContext(at: now)) {
             return decision(.dropped(.init("not_in_audience", failed)), nil)
         }
 

@@ -11,6 +11,8 @@ import Foundation
 ///   - order_count >= 3
 ///   - total_spend >= 1000
 ///   - lifecycle in [at_risk, dormant]
+///   - segment in [churn-risk, dormant]   # RFM segments named in config
+///   - rfm_m >= 4                          # one RFM score, 1-5
 /// ```
 /// Parsed once; evaluation does no string parsing. A failed condition says why, for `explain`.
 public struct AudienceRule: Hashable, Sendable {
@@ -45,10 +47,6 @@ public struct AudienceRule: Hashable, Sendable {
             guard !field.isEmpty, field.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
                 throw AudienceError(text: text, column: 0, reason: "expected a field name before '\(token)'")
             }
-            // Refused rather than read as an attribute (which would silently exclude everyone).
-            guard field != "segment" && field != "rfm" else {
-                throw AudienceError(text: text, column: 0, reason: "RFM segments are not available yet")
-            }
             guard !rawValue.isEmpty else {
                 throw AudienceError(text: text, column: trimmed.distance(from: trimmed.startIndex, to: range.upperBound), reason: "expected a value after '\(token)'")
             }
@@ -79,30 +77,67 @@ public struct AudienceRule: Hashable, Sendable {
         return text
     }
 
+    /// Everything besides the customer that a condition may need.
+    public struct Context: Sendable {
+        public var now: Date
+        public var lifecycle: LifecycleStage.Thresholds
+        public var segments: [RFMSegment]
+
+        public init(now: Date, lifecycle: LifecycleStage.Thresholds = .init(), segments: [RFMSegment] = []) {
+            self.now = now
+            self.lifecycle = lifecycle
+            self.segments = segments
+        }
+    }
+
+    /// Fields with a meaning of their own; any other name is an attribute column of the customer file.
+    public static let knownFields: Set<String> = [
+        "tier", "tags", "name", "customer_id", "order_count", "total_spend", "days_since_last_order",
+        "lifecycle", "timezone", "segment", "rfm_r", "rfm_f", "rfm_m",
+    ]
+
     /// The first condition the customer fails, with the value it had; nil when the customer is in.
-    public func exclusion(of customer: Customer, at now: Date, lifecycle: LifecycleStage.Thresholds = .init()) -> String? {
+    public func exclusion(of customer: Customer, in context: Context) -> String? {
         for condition in conditions {
-            let actual = Self.values(of: condition.field, customer: customer, now: now, thresholds: lifecycle)
-            if !condition.holds(for: actual) {
-                let shown = actual.isEmpty ? "empty" : actual.joined(separator: ", ")
+            let holds = condition.isNumeric
+                ? condition.holds(number: Self.number(of: condition.field, customer: customer, context: context))
+                : condition.holds(for: Self.values(of: condition.field, customer: customer, context: context))
+            if !holds {
+                let actual = Self.values(of: condition.field, customer: customer, context: context)
+                let shown = actual.isEmpty ? (condition.field.hasPrefix("rfm_") ? "not scored yet" : "empty") : actual.joined(separator: ", ")
                 return "\(condition) (\(condition.field) is \(shown))"
             }
         }
         return nil
     }
 
-    static func values(of field: String, customer: Customer, now: Date, thresholds: LifecycleStage.Thresholds) -> [String] {
+    /// Numeric fields read without going through text: audiences run over every customer on every cycle.
+    static func number(of field: String, customer: Customer, context: Context) -> Double? {
+        switch field {
+        case "order_count": return Double(customer.orderCount)
+        case "total_spend": return customer.totalSpend
+        case "days_since_last_order": return customer.lastOrderAt.map { (context.now.timeIntervalSince($0) / 86_400).rounded(.down) }
+        case "rfm_r": return customer.rfm.map { Double($0.recency) }
+        case "rfm_f": return customer.rfm.map { Double($0.frequency) }
+        case "rfm_m": return customer.rfm.map { Double($0.monetary) }
+        default: return values(of: field, customer: customer, context: context).first.flatMap(Double.init)
+        }
+    }
+
+    static func values(of field: String, customer: Customer, context: Context) -> [String] {
         switch field {
         case "tier": return customer.tier.map { [$0] } ?? []
         case "tags": return customer.tags
         case "name": return [customer.name]
         case "customer_id": return [customer.id]
-        case "order_count": return [String(customer.orderCount)]
-        case "total_spend": return [String(customer.totalSpend)]
-        case "days_since_last_order":
-            return customer.lastOrderAt.map { [String(Int(now.timeIntervalSince($0) / 86_400))] } ?? []
-        case "lifecycle": return [LifecycleStage.of(customer, at: now, thresholds: thresholds).rawValue]
+        case "order_count", "total_spend", "days_since_last_order", "rfm_r", "rfm_f", "rfm_m":
+            return number(of: field, customer: customer, context: context).map { [$0.rounded() == $0 ? String(Int($0)) : String($0)] } ?? []
+        case "lifecycle": return [LifecycleStage.of(customer, at: context.now, thresholds: context.lifecycle).rawValue]
         case "timezone": return customer.timeZone.map { [$0] } ?? []
+        case "segment":
+            // Every segment the customer is in: segments may overlap.
+            guard let score = customer.rfm else { return [] }
+            return context.segments.filter { $0.contains(score) }.map(\.name)
         default: return customer.attributes[field].map { [$0] } ?? []
         }
     }
@@ -124,14 +159,20 @@ extension AudienceRule.Condition {
         case .contains: return values.allSatisfy { v in actual.contains { matches($0, v) } }
         case .notContains: return !values.contains { v in actual.contains { matches($0, v) } }
         case .greater, .greaterOrEqual, .less, .lessOrEqual:
-            // A customer without the value (never ordered) is not in a numeric audience.
-            guard let value = actual.first.flatMap(Double.init), let number else { return false }
-            switch op {
-            case .greater: return value > number
-            case .greaterOrEqual: return value >= number
-            case .less: return value < number
-            default: return value <= number
-            }
+            return holds(number: actual.first.flatMap(Double.init))
+        }
+    }
+
+    var isNumeric: Bool { [.greater, .greaterOrEqual, .less, .lessOrEqual].contains(op) }
+
+    func holds(number value: Double?) -> Bool {
+        // A customer without the value (never ordered, not scored) is not in a numeric audience.
+        guard let value, let number else { return false }
+        switch op {
+        case .greater: return value > number
+        case .greaterOrEqual: return value >= number
+        case .less: return value < number
+        default: return value <= number
         }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The site-wide rules that protect customers and the brand: quiet hours, caps, consent defaults.
 public struct DeliveryPolicy: Hashable, Sendable {
     /// Quiet hours per category; a category without an entry uses `defaultQuietHours`.
@@ -9,6 +11,8 @@ public struct DeliveryPolicy: Hashable, Sendable {
     public var dailyLimit: Int
     /// Lifecycle stage thresholds for `lifecycle` audience conditions.
     public var lifecycle = LifecycleStage.Thresholds()
+    /// Named RFM segments for `segment` audience conditions.
+    public var segments: [RFMSegment] = []
 
     public init(defaultQuietHours: TimeWindow? = DeliveryPolicy.standardQuietHours,
                 quietHours: [MessageCategory: TimeWindow?] = [.transactional: nil],
@@ -26,6 +30,10 @@ public struct DeliveryPolicy: Hashable, Sendable {
     public func quietHours(for category: MessageCategory) -> TimeWindow? {
         if let entry = quietHours[category] { return entry }
         return defaultQuietHours
+    }
+
+    public func audienceContext(at now: Date) -> AudienceRule.Context {
+        AudienceRule.Context(now: now, lifecycle: lifecycle, segments: segments)
     }
 
     public func timing(for campaign: Campaign) -> SendTiming {
