@@ -73,6 +73,7 @@ let package = Package(
             name: "BeckonDaemon",
             dependencies: [
                 "BeckonCore", "BeckonConfig", "BeckonStore", "BeckonInbox", "BeckonDispatch", "BeckonServer",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -98,7 +99,8 @@ let package = Package(
         .testTarget(name: "BeckonDispatchTests", dependencies: ["BeckonDispatch", "BeckonStore"]),
         .testTarget(name: "BeckonServerTests", dependencies: ["BeckonServer", "BeckonStore",
             .product(name: "HummingbirdTesting", package: "hummingbird")]),
-        .testTarget(name: "BeckonDaemonTests", dependencies: ["BeckonDaemon", "BeckonConfig", "BeckonStore"]),
+        .testTarget(name: "BeckonDaemonTests", dependencies: ["BeckonDaemon", "BeckonConfig", "BeckonStore",
+            .product(name: "Crypto", package: "swift-crypto")]),
         // Runs the built `beckon` binary: the command line is a contract that scripts rely on.
         .testTarget(name: "BeckonCLITests", dependencies: ["beckon", "BeckonStore", .product(name: "GRDB", package: "GRDB.swift")]),
     ]

@@ -31,9 +31,25 @@ public struct BeckonConfiguration: Sendable {
     /// Replies that opt out or back in (the `opt_out_keywords:` section); nil: the defaults.
     public var optOutKeywords: [String]?
     public var optInKeywords: [String]?
+    /// Delivery reports, replies, health and metrics (the `server:` section).
+    public var server: ServerConfiguration
+    /// Channels for campaigns with `channel: route` (the `routing:` section).
+    public var routing = RoutingConfiguration()
+    /// Whether an opt-out reply stops every campaign (`all`, the default) or only those sent through channels
+    /// with the same `sender` as the channel the reply came in on (`sender`).
+    public var optOutScope: OptOutScope = .all
+    /// Receipts with full phone numbers (default: masked) and in JSON Lines as well as CSV.
+    public var receiptsFullPhone = false
+    public var receiptsJSONLines = false
+
+    public enum OptOutScope: String, Sendable, Hashable, CaseIterable { case all, sender }
+
+    /// The pseudo-channel a campaign names to be routed by carrier or country (see `routing`).
+    public static let routedChannel = "route"
 
     static let keys: Set<String> = ["inbox", "outbox", "database", "timezone", "tick_seconds", "rescan_seconds",
-                                    "stable_seconds", "channels", "policy", "content", "columns", "encoding", "opt_out_keywords", "opt_in_keywords", "segments"]
+                                    "stable_seconds", "channels", "policy", "content", "columns", "encoding", "opt_out_keywords", "opt_in_keywords", "segments",
+                                    "server", "routing", "opt_out_scope", "receipts"]
 
     public init(home: URL, inbox: URL, outbox: URL, database: URL, timeZone: TimeZone, tickSeconds: Double = 60,
                 rescanSeconds: Double = 30, stableSeconds: Double = 5, channels: [ChannelConfiguration] = [.defaultOutbox],
@@ -49,6 +65,7 @@ public struct BeckonConfiguration: Sendable {
         self.channels = channels
         self.campaigns = campaigns
         self.calendar = calendar
+        server = ServerConfiguration(port: 0, tokenFile: home.appendingPathComponent("var/server.token"))
     }
 
     /// Loads `file` (normally `etc/beckon.yaml`) and the campaigns beside it in `campaigns/`.
@@ -78,7 +95,7 @@ public struct BeckonConfiguration: Sendable {
         for campaign in campaigns {
             try ConfigNode.validate(campaign.trigger, calendar: calendar, file: etc.appendingPathComponent("campaigns").path + " (\(campaign.id))")
         }
-        for campaign in campaigns where !channels.contains(where: { $0.id == campaign.channel }) {
+        for campaign in campaigns where campaign.channel != routedChannel && !channels.contains(where: { $0.id == campaign.channel }) {
             throw ConfigError(file: etc.appendingPathComponent("campaigns").path, line: nil, key: "channel",
                               message: "campaign '\(campaign.id)' uses channel '\(campaign.channel)', which \(file.path) does not define")
         }
@@ -97,6 +114,19 @@ public struct BeckonConfiguration: Sendable {
             calendar: calendar
         )
         configuration.policy = try root.optional("policy")?.deliveryPolicy() ?? DeliveryPolicy()
+        configuration.server = try ServerConfiguration.parse(try root.optional("server"), home: home)
+        if let node = try root.optional("routing") {
+            configuration.routing = try RoutingConfiguration.parse(node, home: home, channels: Set(channels.map(\.id)))
+        }
+        if campaigns.contains(where: { $0.channel == routedChannel }), configuration.routing.fallback.isEmpty && configuration.routing.routes.isEmpty {
+            throw ConfigError(file: file.path, line: nil, key: "routing", message: "a campaign uses channel: route, but routing: names no routes")
+        }
+        configuration.optOutScope = try root.optional("opt_out_scope")?.oneOf(OptOutScope.self) ?? .all
+        if let node = try root.optional("receipts") {
+            try node.rejectUnknownKeys(["full_phone", "jsonl"])
+            configuration.receiptsFullPhone = try node.optional("full_phone")?.bool() ?? false
+            configuration.receiptsJSONLines = try node.optional("jsonl")?.bool() ?? false
+        }
         configuration.content = try root.optional("content")?.contentPolicy() ?? ContentPolicy()
         if let node = try root.optional("segments") {
             configuration.policy.segments = try node.mapping().map { name, value in

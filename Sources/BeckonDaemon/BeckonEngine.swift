@@ -20,7 +20,11 @@ public final class BeckonEngine: Sendable {
     let planner: Planner
     let logger: Logger
 
+    /// The token HTTP callers must present (also inside the DLR URLs handed to gateways).
+    public let token: String
+
     static let evaluatedThroughKey = "planner.evaluated_through"
+    static let rateKeyPrefix = "rate."
 
     /// What a cycle did, for logs and `run --once` output.
     public struct CycleReport: Sendable {
@@ -50,15 +54,19 @@ public final class BeckonEngine: Sendable {
                           calendar: configuration.calendar, policy: configuration.policy,
                           content: configuration.content)
         let gate = PolicyGate(store: store, planner: planner, caps: SendGate(policy: configuration.policy, campaigns: configuration.campaigns))
-        let channels: [any Channel] = configuration.channels.map { channel in
-            switch channel.kind {
-            case .outbox:
-                return OutboxChannel(id: channel.id, folder: configuration.outbox.appendingPathComponent(channel.directory))
-            }
+        token = try ServerToken.resolve(configuration.server)
+        let channels = ChannelFactory.channels(configuration, token: token)
+        let limiters = try configuration.channels.map { channel in
+            let saved = try store.value(for: Self.rateKeyPrefix + channel.id)
+                .flatMap { try? JSONDecoder().decode(TokenBucket.self, from: Data($0.utf8)) }
+            return ChannelLimiter(channel: channel.id, rate: channel.rate, concurrency: channel.concurrency, bucket: saved,
+                                  wallClock: { fileClock.now })
         }
-        dispatcher = Dispatcher(ledger: store, channels: channels, clock: clock, gate: gate, logger: logger)
+        dispatcher = Dispatcher(ledger: store, channels: channels, routes: try ChannelRoutes.configured(configuration),
+                                limiters: limiters, clock: clock, gate: gate, logger: logger)
         receipts = ReceiptWriter(folder: configuration.outbox.appendingPathComponent("receipts"),
-                                 timeZone: configuration.timeZone, ledger: store)
+                                 timeZone: configuration.timeZone, ledger: store,
+                                 includeFullPhone: configuration.receiptsFullPhone, jsonLines: configuration.receiptsJSONLines)
     }
 
     /// Settles what a previous process left in flight. Call once before the first cycle.
@@ -79,6 +87,9 @@ public final class BeckonEngine: Sendable {
         report.files = inbox.processReadyFiles(now: now, timeZone: configuration.timeZone)
         try plan(through: now, into: &report)
         try await dispatcher.dispatchDue(into: &report.dispatch)
+        for (channel, bucket) in await dispatcher.rateSnapshots() {
+            try store.setValue(String(decoding: try JSONEncoder().encode(bucket), as: UTF8.self), for: Self.rateKeyPrefix + channel)
+        }
         if let first = report.dispatch.firstEventAt, let last = report.dispatch.lastEventAt {
             report.receiptFiles = try receipts.writeHours(covering: DateInterval(start: first, end: last))
         }

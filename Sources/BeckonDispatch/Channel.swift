@@ -8,7 +8,8 @@ public protocol Channel: Sendable {
     /// True when sending the same key twice can never reach the customer twice (the medium or the
     /// gateway deduplicates by key). Only such channels may resend a message whose outcome a crash hid.
     var deduplicatesByKey: Bool { get }
-    /// One attempt. Never throws: every failure is an outcome (transient ones carry `retryAt`).
+    /// One attempt. Never throws: every failure is an outcome. A transient one carries `retryAt`: `now` when
+    /// the provider gave no hint, or its `Retry-After`; the dispatcher adds backoff and tries failovers.
     func send(_ message: PlannedMessage, now: @Sendable () -> Date) async -> DispatchOutcome
 }
 

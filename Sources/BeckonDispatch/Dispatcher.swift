@@ -2,6 +2,7 @@ import BeckonCore
 import BeckonStore
 import Foundation
 import Logging
+import Metrics
 
 /// Sends due messages through their channels under the ledger's exactly-once discipline.
 ///
@@ -12,19 +13,27 @@ import Logging
 public struct Dispatcher: Sendable {
     public let ledger: any MessageLedger
     public let channels: [String: any Channel]
+    public let routes: ChannelRoutes
+    public let limiters: [String: ChannelLimiter]
     public let clock: any WallClock
     public let gate: (any DispatchGate)?
     public let batchSize: Int
     public let logger: Logger
+    /// A uniform random number in [0, 1) for retry jitter; injected so tests are deterministic.
+    let unitRandom: @Sendable () -> Double
 
-    public init(ledger: any MessageLedger, channels: [any Channel], clock: any WallClock, gate: (any DispatchGate)? = nil,
-                batchSize: Int = 500, logger: Logger) {
+    public init(ledger: any MessageLedger, channels: [any Channel], routes: ChannelRoutes = ChannelRoutes(),
+                limiters: [ChannelLimiter] = [], clock: any WallClock, gate: (any DispatchGate)? = nil,
+                batchSize: Int = 500, logger: Logger, unitRandom: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.ledger = ledger
         self.gate = gate
         self.channels = Dictionary(channels.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.routes = routes
+        self.limiters = Dictionary(limiters.map { ($0.channel, $0) }, uniquingKeysWith: { first, _ in first })
         self.clock = clock
         self.batchSize = batchSize
         self.logger = logger
+        self.unitRandom = unitRandom
     }
 
     /// What one dispatch pass did, for logs and `run --once` output.
@@ -54,7 +63,8 @@ public struct Dispatcher: Sendable {
         let now = clock.now
         var outcomes: [DispatchOutcome] = []
         for entry in try ledger.pendingAfterCrash() {
-            if let channel = channels[entry.message.channel], channel.deduplicatesByKey {
+            if let channel = channels[entry.message.channel] ?? routes.candidates(for: entry.message).first.flatMap({ channels[$0] }),
+               channel.deduplicatesByKey {
                 // Safe to send again: the channel cannot deliver the same key twice.
                 outcomes.append(DispatchOutcome(key: entry.message.key, status: .scheduled, reasonCode: "resend_after_crash", retryAt: now))
                 summary.recovered += 1
@@ -79,14 +89,16 @@ public struct Dispatcher: Sendable {
             if due.isEmpty { return }
             var outcomes: [DispatchOutcome] = []
             var sendable: [PlannedMessage] = []
+            var attempts: [MessageKey: Int] = [:]
             for entry in due {
                 if entry.message.validUntil <= now {
                     // Stale after downtime: an expired receipt, never a late burst.
                     outcomes.append(DispatchOutcome(key: entry.message.key, status: .expired, reasonCode: "past_valid_until"))
-                } else if channels[entry.message.channel] == nil {
+                } else if !routes.candidates(for: entry.message).contains(where: { channels[$0] != nil }) {
                     outcomes.append(DispatchOutcome(key: entry.message.key, status: .failed, reasonCode: "unknown_channel"))
                 } else {
                     sendable.append(entry.message)
+                    attempts[entry.message.key] = entry.attempts
                 }
             }
             if let gate, !sendable.isEmpty {
@@ -105,7 +117,7 @@ public struct Dispatcher: Sendable {
             guard !sendable.isEmpty else { continue }
 
             try ledger.markPending(sendable.map(\.key), at: now)
-            let results = await send(sendable)
+            let results = await send(sendable).map { settleRetry($0, attempts: attempts[$0.key] ?? 0, messages: sendable) }
             let recordedAt = clock.now
             try ledger.record(results, at: recordedAt)
             summary.noteEvent(at: recordedAt)
@@ -117,16 +129,65 @@ public struct Dispatcher: Sendable {
         }
     }
 
+    /// Turns a channel's transient failure into the next attempt's time: exponential backoff with jitter,
+    /// never sooner than the provider's `Retry-After`, and a final `failed` when that is past `valid_until`.
+    func settleRetry(_ outcome: DispatchOutcome, attempts: Int, messages: [PlannedMessage]) -> DispatchOutcome {
+        guard let hinted = outcome.retryAt else { return outcome }
+        let now = clock.now
+        let delay = RetryBackoff.delay(attempt: attempts + 1, retryAfter: max(0, hinted.timeIntervalSince(now)), unitRandom: unitRandom())
+        var settled = outcome
+        settled.retryAt = now.addingTimeInterval(max(1, delay))
+        if let message = messages.first(where: { $0.key == outcome.key }), settled.retryAt! >= message.validUntil {
+            settled.retryAt = nil
+            settled.reasonCode = (outcome.reasonCode ?? "transient") + ";gave_up_at_valid_until"
+        }
+        return settled
+    }
+
     private func send(_ messages: [PlannedMessage]) async -> [DispatchOutcome] {
-        let clock = self.clock
-        return await withTaskGroup(of: DispatchOutcome.self) { group in
+        await withTaskGroup(of: DispatchOutcome.self) { group in
             for message in messages {
-                let channel = channels[message.channel]!
-                group.addTask { await channel.send(message, now: { clock.now }) }
+                group.addTask { await self.send(message) }
             }
             var outcomes: [DispatchOutcome] = []
             for await outcome in group { outcomes.append(outcome) }
             return outcomes
         }
+    }
+
+    /// One message through its channels: the first, then each failover while the failure is transient.
+    func send(_ message: PlannedMessage) async -> DispatchOutcome {
+        let clock = self.clock
+        var last: DispatchOutcome?
+        for id in routes.candidates(for: message) {
+            guard let channel = channels[id] else { continue }
+            let limiter = limiters[id]
+            await limiter?.acquire()
+            let started = ContinuousClock.now
+            var outcome = await channel.send(message, now: { clock.now })
+            await limiter?.release()
+            Timer(label: "beckon_dispatch_seconds", dimensions: [("channel", id)]).recordInterval(since: started)
+            outcome.channel = id
+            last = outcome
+            // Only a transient failure (the gateway surely did not take it, or may recover) moves on.
+            if outcome.retryAt == nil { break }
+            logger.warning("channel failed transiently", metadata: ["channel": "\(id)", "key": "\(message.key)",
+                                                                     "reason": "\(outcome.reasonCode ?? "")"])
+        }
+        return last ?? DispatchOutcome(key: message.key, status: .failed, reasonCode: "unknown_channel")
+    }
+
+    /// The rate buckets to persist, so a restart does not grant a fresh burst.
+    public func rateSnapshots() async -> [String: TokenBucket] {
+        var result: [String: TokenBucket] = [:]
+        for (id, limiter) in limiters { if let bucket = await limiter.snapshot { result[id] = bucket } }
+        return result
+    }
+}
+
+extension Timer {
+    func recordInterval(since start: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - start
+        recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
     }
 }

@@ -109,7 +109,7 @@ public struct HTTPGatewayChannel: Channel {
         }
         if httpStatus == 429 || (500..<600).contains(httpStatus) {
             // Retry-After in seconds (RFC 9110 §10.2.3); an HTTP date is rare for SMS APIs, so it falls back.
-            let delay = retryAfter.flatMap(TimeInterval.init) ?? 30
+            let delay = retryAfter.flatMap(TimeInterval.init) ?? 0
             return make(.failed, code: String(httpStatus), reason: "http_transient", retryAt: now.addingTimeInterval(delay))
         }
         guard (200..<300).contains(httpStatus) else {
@@ -124,7 +124,7 @@ public struct HTTPGatewayChannel: Channel {
             }
             if settings.transientStatuses.contains(status) {
                 return make(.failed, id: providerID, code: status, reason: "provider_transient",
-                            retryAt: now.addingTimeInterval(30))
+                            retryAt: now)
             }
             return make(.failed, id: providerID, code: status, reason: "provider_rejected")
         }
@@ -154,7 +154,7 @@ public struct HTTPGatewayChannel: Channel {
                            encoding: encoding)
         } catch {
             return DispatchOutcome(key: message.key, status: .failed, reasonCode: "http_unreachable",
-                                   retryAt: now().addingTimeInterval(30),
+                                   retryAt: now(),
                                    segments: encoding.segments, encoding: encoding.encoding.rawValue)
         }
     }

@@ -95,7 +95,7 @@ public struct KannelChannel: Channel {
         case 400, 403: return make(.failed, reason: "kannel_rejected")
         default:
             // 503 and anything unexpected: the gateway may recover; the dispatcher retries with backoff.
-            return make(.failed, reason: "kannel_unavailable", retryAt: now.addingTimeInterval(30))
+            return make(.failed, reason: "kannel_unavailable", retryAt: now)
         }
     }
 
@@ -130,7 +130,7 @@ public struct KannelChannel: Channel {
         } catch {
             // Refused connections and timeouts are transient.
             return DispatchOutcome(key: message.key, status: .failed, providerCode: nil,
-                                   reasonCode: "kannel_unreachable", retryAt: now().addingTimeInterval(30),
+                                   reasonCode: "kannel_unreachable", retryAt: now(),
                                    segments: encoding.segments, encoding: encoding.encoding.rawValue)
         }
     }

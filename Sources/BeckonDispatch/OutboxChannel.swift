@@ -43,7 +43,7 @@ public struct OutboxChannel: Channel {
         } catch {
             // A full disk or a permission problem will not fix itself within this cycle, but may soon.
             return DispatchOutcome(key: message.key, status: .failed, reasonCode: "outbox_write_failed",
-                                   retryAt: now().addingTimeInterval(60))
+                                   retryAt: now())
         }
     }
 }

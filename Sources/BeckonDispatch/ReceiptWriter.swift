@@ -1,5 +1,6 @@
 import BeckonCore
 import BeckonStore
+import Crypto
 import Foundation
 
 /// Projects the ledger's receipt events into `outbox/receipts/YYYY-MM-DD/receipts-YYYY-MM-DDTHH.csv`.
@@ -13,28 +14,64 @@ public struct ReceiptWriter: Sendable {
     public let ledger: any MessageLedger
     /// Full phone numbers only when the site's reconciliation needs them; masked by default.
     public let includeFullPhone: Bool
+    /// Also write each hour as JSON Lines (`receipts-...THH.jsonl`) beside the CSV.
+    public let jsonLines: Bool
 
     public static let columns = ["key", "campaign", "variant", "customer_id", "phone", "channel", "provider_message_id",
                                  "status", "reason_code", "provider_code", "segments", "encoding", "planned_at", "event_at"]
 
-    public init(folder: URL, timeZone: TimeZone, ledger: any MessageLedger, includeFullPhone: Bool = false) {
+    public init(folder: URL, timeZone: TimeZone, ledger: any MessageLedger, includeFullPhone: Bool = false, jsonLines: Bool = false) {
         self.folder = folder
+        self.jsonLines = jsonLines
         self.timeZone = timeZone
         self.ledger = ledger
         self.includeFullPhone = includeFullPhone
     }
 
-    /// Rewrites the file of every local hour that `interval` touches.
+    /// Rewrites the file of every local hour that `interval` touches, then each touched day's summary.
     @discardableResult
     public func writeHours(covering interval: DateInterval) throws -> [URL] {
         var written: [URL] = []
+        var days: [LocalDate] = []
         var hourStart = startOfHour(containing: interval.start)
         while hourStart <= interval.end {
             let hour = DateInterval(start: hourStart, duration: 3600)
-            written.append(try writeHour(hour))
+            written += try writeHour(hour)
+            let day = LocalDate(hourStart, in: timeZone)
+            if days.last != day { days.append(day) }
             hourStart = hour.end
         }
+        for day in days { written.append(try writeSummary(day)) }
         return written
+    }
+
+    /// `summary.json` of a local day: counts per campaign, variant and status, and the SHA-256 of every
+    /// receipt file of the day, so the ERP side can check it received them whole.
+    @discardableResult
+    public func writeSummary(_ day: LocalDate) throws -> URL {
+        let dayFolder = folder.appendingPathComponent(day.description)
+        let interval = DateInterval(start: day.start(in: timeZone), end: day.adding(days: 1).start(in: timeZone))
+        let counts = try ledger.receiptCounts(in: interval)
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: dayFolder.path)) ?? []
+        var hashes: [String: String] = [:]
+        for name in files.sorted() where name.hasPrefix("receipts-") && !name.hasPrefix(".") {
+            let data = try Data(contentsOf: dayFolder.appendingPathComponent(name))
+            hashes[name] = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        }
+        var campaigns: [String: [String: [String: Int]]] = [:]
+        var totals: [String: Int] = [:]
+        for count in counts {
+            campaigns[count.campaign, default: [:]][count.variant.isEmpty ? "-" : count.variant, default: [:]][count.status.rawValue, default: 0] += count.count
+            totals[count.status.rawValue, default: 0] += count.count
+        }
+        let summary: [String: Any] = [
+            "date": day.description, "timezone": timeZone.identifier, "totals": totals,
+            "campaigns": campaigns, "files": hashes.map { ["name": $0.key, "sha256": $0.value] }.sorted { ($0["name"] ?? "") < ($1["name"] ?? "") },
+        ]
+        let data = try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys])
+        let url = dayFolder.appendingPathComponent("summary.json")
+        try AtomicFile.write(data + Data("\n".utf8), to: url)
+        return url
     }
 
     /// Rewrites every hour file of one local day.
@@ -59,14 +96,22 @@ public struct ReceiptWriter: Sendable {
             .appendingPathComponent(String(format: "receipts-%@T%02d.csv", day.description, (hour + 24) % 24))
     }
 
-    func writeHour(_ hour: DateInterval) throws -> URL {
+    func writeHour(_ hour: DateInterval) throws -> [URL] {
         let url = file(forHourStarting: hour.start)
         let events = try ledger.receiptEvents(in: hour)
-        guard !events.isEmpty else { return url }
+        guard !events.isEmpty else { return [] }
         var text = CSVField.line(Self.columns) + "\r\n"
         for event in events { text += CSVField.line(row(event)) + "\r\n" }
         try AtomicFile.write(Data(text.utf8), to: url)
-        return url
+        guard jsonLines else { return [url] }
+        let jsonURL = url.deletingPathExtension().appendingPathExtension("jsonl")
+        var lines = Data()
+        for event in events {
+            let object = Dictionary(uniqueKeysWithValues: zip(Self.columns, row(event)))
+            lines += try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) + Data("\n".utf8)
+        }
+        try AtomicFile.write(lines, to: jsonURL)
+        return [url, jsonURL]
     }
 
     func row(_ event: ReceiptEvent) -> [String] {

@@ -49,7 +49,7 @@ public struct SpoolChannel: Channel {
                                    segments: encoding.segments, encoding: encoding.encoding.rawValue)
         } catch {
             return DispatchOutcome(key: message.key, status: .failed, reasonCode: "spool_write_failed",
-                                   retryAt: now().addingTimeInterval(60),
+                                   retryAt: now(),
                                    segments: encoding.segments, encoding: encoding.encoding.rawValue)
         }
     }

@@ -111,12 +111,12 @@ extension SQLiteStore: MessageLedger {
             UPDATE message SET status = ?, provider_id = COALESCE(?, provider_id), provider_code = ?, reason_code = ?,
                 segments = CASE WHEN ? > 0 THEN ? ELSE segments END,
                 encoding = CASE WHEN ? <> '' THEN ? ELSE encoding END,
-                send_at = COALESCE(?, send_at), updated_at = ?
+                send_at = COALESCE(?, send_at), updated_at = ?, channel = COALESCE(?, channel)
             WHERE key = ?
             """, arguments: [
                 status.rawValue, outcome.providerID, outcome.providerCode, outcome.reasonCode,
                 outcome.segments, outcome.segments, outcome.encoding, outcome.encoding,
-                outcome.retryAt?.timeIntervalSince1970, now.timeIntervalSince1970, key,
+                outcome.retryAt?.timeIntervalSince1970, now.timeIntervalSince1970, outcome.channel, key,
             ])
         // A retry is not a receipt (the message's story continues), except a policy deferral, which says why.
         if outcome.retryAt == nil || outcome.status == .deferred {
@@ -152,6 +152,20 @@ extension SQLiteStore: MessageLedger {
                     providerCode: row["provider_code"], reasonCode: row["reason_code"], segments: row["segments"],
                     encoding: row["encoding"], plannedAt: Date(timeIntervalSince1970: row["send_at"]),
                     eventAt: Date(timeIntervalSince1970: row["event_at"]))
+            }
+        }
+    }
+
+    public func receiptCounts(in interval: DateInterval) throws -> [ReceiptCount] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT m.campaign, m.variant, e.status, COUNT(*) AS n
+                FROM receipt_event e JOIN message m ON m.key = e.key
+                WHERE e.event_at >= ? AND e.event_at < ?
+                GROUP BY m.campaign, m.variant, e.status
+                """, arguments: [interval.start.timeIntervalSince1970, interval.end.timeIntervalSince1970]).map { row in
+                ReceiptCount(campaign: row["campaign"], variant: row["variant"],
+                             status: MessageStatus(rawValue: row["status"]) ?? .unknown, count: row["n"])
             }
         }
     }

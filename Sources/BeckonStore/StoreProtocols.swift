@@ -96,6 +96,22 @@ public protocol MessageLedger: Sendable {
     func entry(for key: MessageKey) throws -> LedgerEntry?
     /// Receipt events whose `eventAt` lies in `interval`, in sequence order.
     func receiptEvents(in interval: DateInterval) throws -> [ReceiptEvent]
+    /// Receipt events in `interval` counted by campaign, variant and status (for the daily summary).
+    func receiptCounts(in interval: DateInterval) throws -> [ReceiptCount]
+}
+
+public struct ReceiptCount: Hashable, Sendable {
+    public var campaign: String
+    public var variant: String
+    public var status: MessageStatus
+    public var count: Int
+
+    public init(campaign: String, variant: String, status: MessageStatus, count: Int) {
+        self.campaign = campaign
+        self.variant = variant
+        self.status = status
+        self.count = count
+    }
 }
 
 /// A message with the policy's decision not to send it.
@@ -123,9 +139,12 @@ public struct DispatchOutcome: Hashable, Sendable {
     /// Parts the gateway reported; 0 keeps the count Beckon computed when it planned the message.
     public var segments: Int
     public var encoding: String
+    /// The channel that handled it, when it differs from the planned one (failover, routing).
+    public var channel: String?
 
     public init(key: MessageKey, status: MessageStatus, providerID: String? = nil, providerCode: String? = nil,
-                reasonCode: String? = nil, retryAt: Date? = nil, segments: Int = 0, encoding: String = "") {
+                reasonCode: String? = nil, retryAt: Date? = nil, segments: Int = 0, encoding: String = "", channel: String? = nil) {
+        self.channel = channel
         self.key = key
         self.status = status
         self.providerID = providerID

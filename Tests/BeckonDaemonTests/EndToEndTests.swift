@@ -1,6 +1,7 @@
 import BeckonConfig
 import BeckonCore
 import BeckonStore
+import Crypto
 import Foundation
 import Logging
 import Testing
@@ -101,7 +102,7 @@ struct EndToEndTests {
             【Beckon】王芳，生日快乐！回复TD退订
 
             """)
-        #expect(home.files(under: "outbox/receipts") == ["2026-11-24/receipts-2026-11-24T10.csv"])
+        #expect(home.files(under: "outbox/receipts") == ["2026-11-24/receipts-2026-11-24T10.csv", "2026-11-24/summary.json"])
         let receipt = try home.contents(of: "outbox/receipts/2026-11-24/receipts-2026-11-24T10.csv")
         let second = Self.spreadSecond("birthday/0/C1/2026-11-24")
         #expect(receipt == """
@@ -110,6 +111,13 @@ struct EndToEndTests {
 
             """)
         #expect(home.files(under: "inbox") == ["archive/2026-11-24/customers.csv"])
+        // The day's summary counts the receipt and carries the SHA-256 of the receipt file as written.
+        let summary = try JSONSerialization.jsonObject(with: Data(try home.contents(of: "outbox/receipts/2026-11-24/summary.json").utf8)) as? [String: Any]
+        #expect((summary?["totals"] as? [String: Int]) == ["sent": 1])
+        #expect(((summary?["campaigns"] as? [String: Any])?["birthday"] as? [String: [String: Int]]) == ["-": ["sent": 1]])
+        let files = summary?["files"] as? [[String: String]]
+        #expect(files?.first?["name"] == "receipts-2026-11-24T10.csv")
+        #expect(files?.first?["sha256"] == SHA256.hash(data: Data(receipt.utf8)).map { String(format: "%02x", $0) }.joined())
 
         let again = try await engine(home, at: Self.instant.addingTimeInterval(60)).runCycle()
         #expect(again.planned == 0)

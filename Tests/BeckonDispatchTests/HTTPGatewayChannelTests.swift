@@ -28,10 +28,11 @@ struct HTTPGatewayChannelTests {
 
     @Test("replies map to sent, permanent and transient failures", arguments: [
         (200, nil as String?, #"{"code":"OK","data":{"id":"p-1"}}"#, MessageStatus.sent, nil as Double?, "p-1" as String?),
-        (200, nil, #"{"code":"BUSY"}"#, .failed, 30, nil),
+        // A transient failure without a hint is retryable now; the dispatcher adds backoff.
+        (200, nil, #"{"code":"BUSY"}"#, .failed, 0, nil),
         (200, nil, #"{"code":"BAD_NUMBER"}"#, .failed, nil, nil),
         (429, "7", "", .failed, 7, nil),
-        (500, nil, "", .failed, 30, nil),
+        (500, nil, "", .failed, 0, nil),
         (400, nil, "", .failed, nil, nil),
     ])
     func mapsReplies(status: Int, retryAfter: String?, body: String, expected: MessageStatus, retryIn: Double?,
