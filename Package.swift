@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "BeckonServer",
             dependencies: [
-                "BeckonCore", "BeckonStore",
+                "BeckonCore", "BeckonStore", "BeckonInbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -75,6 +75,8 @@ let package = Package(
                 "BeckonCore", "BeckonConfig", "BeckonStore", "BeckonInbox", "BeckonDispatch", "BeckonServer",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -97,7 +99,8 @@ let package = Package(
         .testTarget(name: "BeckonStoreTests", dependencies: ["BeckonStore", "BeckonCore"]),
         .testTarget(name: "BeckonInboxTests", dependencies: ["BeckonInbox", "BeckonStore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BeckonDispatchTests", dependencies: ["BeckonDispatch", "BeckonStore"]),
-        .testTarget(name: "BeckonServerTests", dependencies: ["BeckonServer", "BeckonStore",
+        .testTarget(name: "BeckonServerTests", dependencies: ["BeckonServer", "BeckonStore", "BeckonCore",
+            .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "BeckonDaemonTests", dependencies: ["BeckonDaemon", "BeckonConfig", "BeckonStore",
             .product(name: "Crypto", package: "swift-crypto")]),

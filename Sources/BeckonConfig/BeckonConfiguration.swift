@@ -91,13 +91,17 @@ public struct BeckonConfiguration: Sendable {
         var channels = try root.optional("channels").map(ChannelConfiguration.parseAll) ?? []
         if !channels.contains(where: { $0.id == "outbox" }) { channels.insert(.defaultOutbox, at: 0) }
         let calendar = try CalendarLoader.load(directory: etc.appendingPathComponent("calendars"))
-        let campaigns = try CampaignLoader.load(directory: etc.appendingPathComponent("campaigns"))
+        var campaigns = try CampaignLoader.load(directory: etc.appendingPathComponent("campaigns"))
         for campaign in campaigns {
             try ConfigNode.validate(campaign.trigger, calendar: calendar, file: etc.appendingPathComponent("campaigns").path + " (\(campaign.id))")
         }
         for campaign in campaigns where campaign.channel != routedChannel && !channels.contains(where: { $0.id == campaign.channel }) {
             throw ConfigError(file: etc.appendingPathComponent("campaigns").path, line: nil, key: "channel",
                               message: "campaign '\(campaign.id)' uses channel '\(campaign.channel)', which \(file.path) does not define")
+        }
+        // Sender-scoped opt-outs need each campaign's sender: its channel's (a routed campaign has none).
+        for index in campaigns.indices {
+            campaigns[index].sender = channels.first { $0.id == campaigns[index].channel }?.sender
         }
         var configuration = BeckonConfiguration(
             home: home,

@@ -1,11 +1,32 @@
+import BeckonServer
 import Logging
+import Metrics
+import Prometheus
 import ServiceLifecycle
 
 /// The daemon: Beckon's services in one `ServiceGroup`, which owns signal handling.
 public enum BeckonDaemon {
-    public static func serviceGroup(engine: BeckonEngine, logger: Logger, extraServices: [any Service] = []) -> ServiceGroup {
-        ServiceGroup(configuration: .init(
-            services: [CycleService(engine: engine, logger: logger)] + extraServices,
+    /// Where every metric lands; `/metrics` emits it. Bootstrapped once per process by `bootstrapMetrics`.
+    public static let registry = PrometheusCollectorRegistry()
+
+    public static func bootstrapMetrics() {
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    }
+
+    /// The cycle service, and the HTTP server unless `server.port` is 0.
+    public static func serviceGroup(engine: BeckonEngine, logger: Logger, extraServices: [any Service] = [],
+                                    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> ServiceGroup {
+        var services: [any Service] = [CycleService(engine: engine, logger: logger)]
+        if engine.configuration.server.port != 0 {
+            let server = BeckonHTTPServer(settings: engine.configuration.serverSettings(token: engine.token), store: engine.store,
+                                          registry: registry, clock: engine.clock, logger: logger)
+            services.append(server.application(onServerRunning: { port in
+                logger.info("listening for delivery reports and replies", metadata: ["address": "\(engine.configuration.server.host):\(port)"])
+                await onServerRunning(port)
+            }))
+        }
+        return ServiceGroup(configuration: .init(
+            services: services + extraServices,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))

@@ -5,6 +5,7 @@ import BeckonInbox
 import BeckonStore
 import Foundation
 import Logging
+import Metrics
 
 /// One full cycle of Beckon: take inbox files, plan what is due, dispatch it, write receipts.
 ///
@@ -94,6 +95,11 @@ public final class BeckonEngine: Sendable {
             report.receiptFiles = try receipts.writeHours(covering: DateInterval(start: first, end: last))
         }
         (report.waiting, report.nextSendAt) = try store.scheduledOutlook()
+        Gauge(label: "beckon_queue_depth").record(report.waiting)
+        for file in report.files { Counter(label: "beckon_inbox_files_total", dimensions: [("outcome", file.kind.rawValue)]).increment() }
+        for (reason, count) in report.decided {
+            Counter(label: "beckon_decisions_total", dimensions: [("reason", reason)]).increment(by: count)
+        }
         return report
     }
 

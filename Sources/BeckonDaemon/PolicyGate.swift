@@ -36,7 +36,7 @@ struct PolicyGate: DispatchGate {
                 var addressed = customer
                 addressed.phone = message.phone
                 if let blocking = SuppressionRule.blocking(suppressions, customer: addressed, category: message.category,
-                                                            brandCategory: campaign?.policy.consentCategory) {
+                                                            brandCategory: campaign?.policy.consentCategory, sender: campaign?.sender) {
                     let code = SuppressionRule.verdict(for: blocking).reason?.code ?? "opted_out"
                     outcomes.append(DispatchOutcome(key: message.key, status: .suppressed, reasonCode: code))
                 } else if !customer.active {

@@ -121,6 +121,11 @@ public struct Dispatcher: Sendable {
             let recordedAt = clock.now
             try ledger.record(results, at: recordedAt)
             summary.noteEvent(at: recordedAt)
+            for result in results + outcomes {
+                let status = result.retryAt == nil ? result.status.rawValue : "retry"
+                Counter(label: "beckon_messages_total", dimensions: [("campaign", result.key.campaign),
+                                                                    ("channel", result.channel ?? ""), ("status", status)]).increment()
+            }
             for result in results {
                 if result.retryAt != nil { summary.retried += 1 }
                 else if result.status == .failed { summary.failed += 1 }

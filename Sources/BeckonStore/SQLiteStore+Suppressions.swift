@@ -10,11 +10,11 @@ extension SQLiteStore: SuppressionStore {
     /// Adds suppressions inside the caller's transaction (an opt-out file commits them with its record).
     public static func addSuppressions(_ suppressions: [Suppression], in db: Database) throws {
         let insert = try db.cachedStatement(sql: """
-            INSERT INTO suppression (phone, customer_id, category, source, detail, at) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO suppression (phone, customer_id, category, sender, source, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT DO NOTHING
             """)
         for s in suppressions {
-            try insert.execute(arguments: [s.phone ?? "", s.customerID ?? "", s.category ?? "", s.source.rawValue, s.detail,
+            try insert.execute(arguments: [s.phone ?? "", s.customerID ?? "", s.category ?? "", s.sender ?? "", s.source.rawValue, s.detail,
                                            s.at.timeIntervalSince1970])
         }
     }
@@ -46,7 +46,7 @@ extension SQLiteStore: SuppressionStore {
             }
             return Array(Set(rows.map { row in
                 Suppression(phone: Self.nonEmpty(row["phone"]), customerID: Self.nonEmpty(row["customer_id"]),
-                            category: Self.nonEmpty(row["category"]), source: Suppression.Source(rawValue: row["source"]) ?? .blockList,
+                            category: Self.nonEmpty(row["category"]), sender: Self.nonEmpty(row["sender"]), source: Suppression.Source(rawValue: row["source"]) ?? .blockList,
                             detail: row["detail"], at: Date(timeIntervalSince1970: row["at"]))
             }))
         }

@@ -12,6 +12,7 @@ enum StoreMigrations {
         registerImports(&migrator)
         registerSuppressions(&migrator)
         registerInboxV2(&migrator)
+        registerDispatchV3(&migrator)
         return migrator
     }
 

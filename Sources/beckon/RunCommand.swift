@@ -54,6 +54,7 @@ struct RunCommand: AsyncParsableCommand {
             let report = try await engine.runCycle()
             print(CycleReportText.render(report, recovered: recovered, at: clock.now, zone: configuration.timeZone))
         } else {
+            BeckonDaemon.bootstrapMetrics()
             try await BeckonDaemon.serviceGroup(engine: engine, logger: logger).run()
         }
     }

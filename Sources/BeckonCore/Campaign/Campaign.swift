@@ -15,6 +15,8 @@ public struct Campaign: Sendable {
     public var variants: [CampaignVariant] = []
     /// Send window, caps and conflict rules; defaults suit a recall campaign.
     public var policy: CampaignPolicy = CampaignPolicy()
+    /// The sender its channel sends as (for sender-scoped opt-outs); nil when routed or unknown.
+    public var sender: String?
 
     public init(id: String, name: String, category: MessageCategory = .marketing, priority: Int = 0,
                 trigger: Trigger, template: MessageTemplate, channel: String = "outbox", enabled: Bool = true) {

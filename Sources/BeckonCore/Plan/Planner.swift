@@ -104,7 +104,7 @@ public struct Planner: Sendable {
             }
         }
         if let blocking = SuppressionRule.blocking(suppressions, customer: customer, category: campaign.category,
-                                                    brandCategory: campaign.policy.consentCategory) {
+                                                    brandCategory: campaign.policy.consentCategory, sender: campaign.sender) {
             verdict = SuppressionRule.verdict(for: blocking)
         } else if let missing = policy.consent.missingConsent(customer: customer, category: campaign.category,
                                                                brandCategory: campaign.policy.consentCategory) {

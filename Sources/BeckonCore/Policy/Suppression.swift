@@ -18,13 +18,16 @@ public struct Suppression: Hashable, Sendable {
     public var customerID: String?
     /// A consent category (`marketing`, `beauty`, ...) or nil for a full opt-out of everything.
     public var category: String?
+    /// The sender (brand) whose messages the opt-out is about, under `opt_out_scope: sender`; nil: every sender.
+    public var sender: String?
     public var source: Source
     /// Free text for `explain`: the reply's words, the gateway's code, the file and line.
     public var detail: String
     public var at: Date
 
-    public init(phone: String? = nil, customerID: String? = nil, category: String? = nil, source: Source,
-                detail: String, at: Date) {
+    public init(phone: String? = nil, customerID: String? = nil, category: String? = nil, sender: String? = nil,
+                source: Source, detail: String, at: Date) {
+        self.sender = sender
         self.phone = phone
         self.customerID = customerID
         self.category = category

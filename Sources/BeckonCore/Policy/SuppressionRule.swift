@@ -5,12 +5,15 @@
 /// (no category) stops everything, transactional messages included; an opt-out of one category stops
 /// that category and campaigns of that brand category, but never transactional messages.
 public enum SuppressionRule {
+    /// - Parameter sender: the sender the message goes out as; nil (a routed campaign, whose sender is not
+    ///   known before dispatch) is stopped by every sender's opt-out, the safe side.
     public static func blocking(_ suppressions: [Suppression], customer: Customer, category: MessageCategory,
-                                brandCategory: String?) -> Suppression? {
+                                brandCategory: String?, sender: String? = nil) -> Suppression? {
         suppressions
             .filter { s in
                 let matches = (s.customerID != nil && s.customerID == customer.id) || (s.phone != nil && s.phone == customer.phone)
                 guard matches else { return false }
+                if let scope = s.sender, let sender, scope != sender { return false }
                 guard let scope = s.category else { return true }
                 if category == .transactional { return false }
                 return scope == category.rawValue || scope == brandCategory

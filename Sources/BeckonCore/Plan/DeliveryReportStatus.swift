@@ -1,4 +1,3 @@
-import BeckonCore
 
 /// Turns delivery reports into ledger states, and decides whether a report may change a state.
 ///

@@ -1,0 +1,58 @@
+import BeckonCore
+import Foundation
+
+/// How one channel's gateway names things in its delivery-report and reply callbacks.
+public struct ReportEndpoint: Sendable, Hashable {
+    public enum Dialect: Sendable, Hashable {
+        /// Kannel: `key`, `status` (`%d`), `answer` (`%A`), `provider_id` (`%F`) from Beckon's own dlr-url;
+        /// replies from an sms-service get-url with `from` (`%p`) and `text` (`%a`).
+        case kannel
+        /// A generic gateway: the provider's message id and status in the named fields, status words mapped.
+        case generic(idField: String, statusField: String, delivered: Set<String>, undelivered: Set<String>)
+    }
+
+    public var channel: String
+    public var dialect: Dialect
+    /// The sender replies on this channel opt out of when opt-outs are scoped by sender; nil: everything.
+    public var optOutSender: String?
+
+    public init(channel: String, dialect: Dialect, optOutSender: String? = nil) {
+        self.channel = channel
+        self.dialect = dialect
+        self.optOutSender = optOutSender
+    }
+
+    /// A report's fields (query and form merged) as a ledger report; nil with a reason when unusable.
+    public func report(from fields: [String: String], at now: Date) -> Result<DeliveryReportFields, ReportError> {
+        switch dialect {
+        case .kannel:
+            guard let keyText = fields["key"], let key = MessageKey(parsing: keyText) else { return .failure(.init("missing or malformed key")) }
+            guard let type = fields["status"].flatMap(Int.init), let status = DeliveryReportStatus.kannel(type) else {
+                return .failure(.init("missing or unknown Kannel status (%d)"))
+            }
+            let providerID = fields["provider_id"].flatMap { $0.isEmpty || $0.hasPrefix("%") ? nil : $0 }
+            return .success(DeliveryReportFields(key: key, providerID: providerID, status: status,
+                                                 providerCode: "\(type) \(fields["answer"] ?? "")".trimmingCharacters(in: .whitespaces)))
+        case .generic(let idField, let statusField, let delivered, let undelivered):
+            guard let id = fields[idField], !id.isEmpty else { return .failure(.init("missing '\(idField)'")) }
+            guard let word = fields[statusField], !word.isEmpty else { return .failure(.init("missing '\(statusField)'")) }
+            let status: MessageStatus
+            if delivered.contains(word) { status = .delivered }
+            else if undelivered.contains(word) { status = .undelivered }
+            else { status = .sent }  // an intermediate state: accepted by the carrier
+            return .success(DeliveryReportFields(key: nil, providerID: id, status: status, providerCode: word))
+        }
+    }
+}
+
+public struct DeliveryReportFields: Hashable, Sendable {
+    public var key: MessageKey?
+    public var providerID: String?
+    public var status: MessageStatus
+    public var providerCode: String
+}
+
+public struct ReportError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,44 @@
+import GRDB
+
+extension StoreMigrations {
+    static func registerDispatchV3(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v3-dispatch") { db in
+            // Every delivery report once: gateways repeat reports, and a repeat must change nothing.
+            // `part` is the provider's id of one part of a multipart message ('' when there is one id).
+            try db.execute(sql: """
+                CREATE TABLE delivery_report (
+                    channel TEXT NOT NULL,
+                    message_key TEXT NOT NULL,
+                    part TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    provider_code TEXT NOT NULL DEFAULT '',
+                    received_at REAL NOT NULL,
+                    PRIMARY KEY (channel, message_key, part, status)
+                ) WITHOUT ROWID
+                """)
+            // Generic gateways report by their own message id.
+            try db.execute(sql: "CREATE INDEX message_provider ON message(channel, provider_id) WHERE provider_id IS NOT NULL")
+            // Opt-outs scoped to one sender (brand) when `opt_out_scope: sender`; '' means every sender.
+            // The UNIQUE constraint must include the scope, so the table is rebuilt (SQLite cannot alter it).
+            try db.execute(sql: """
+                CREATE TABLE suppression_v3 (
+                    phone TEXT NOT NULL DEFAULT '',
+                    customer_id TEXT NOT NULL DEFAULT '',
+                    category TEXT NOT NULL DEFAULT '',
+                    sender TEXT NOT NULL DEFAULT '',
+                    source TEXT NOT NULL CHECK (source IN ('opt_out_reply', 'hard_failure', 'block_list', 'inbox_file')),
+                    detail TEXT NOT NULL DEFAULT '',
+                    at REAL NOT NULL,
+                    CHECK (phone <> '' OR customer_id <> ''),
+                    UNIQUE (phone, customer_id, category, sender, source)
+                );
+                INSERT INTO suppression_v3 (phone, customer_id, category, source, detail, at)
+                    SELECT phone, customer_id, category, source, detail, at FROM suppression;
+                DROP TABLE suppression;
+                ALTER TABLE suppression_v3 RENAME TO suppression;
+                CREATE INDEX suppression_phone ON suppression(phone) WHERE phone <> '';
+                CREATE INDEX suppression_customer ON suppression(customer_id) WHERE customer_id <> '';
+                """)
+        }
+    }
+}
