@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // Pure logic: calendars, policies, templates, segment counting. No I/O, no clock, no globals.
@@ -98,13 +100,21 @@ let package = Package(
         .testTarget(name: "BeckonConfigTests", dependencies: ["BeckonConfig"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BeckonStoreTests", dependencies: ["BeckonStore", "BeckonCore"]),
         .testTarget(name: "BeckonInboxTests", dependencies: ["BeckonInbox", "BeckonStore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "BeckonDispatchTests", dependencies: ["BeckonDispatch", "BeckonStore"]),
+        // A real loopback SMS gateway with fault injection, shared by the dispatch and CLI tests.
+        .target(name: "GatewaySupport", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], path: "Tests/GatewaySupport"),
+        .testTarget(name: "BeckonDispatchTests", dependencies: ["BeckonDispatch", "BeckonStore", "GatewaySupport"]),
         .testTarget(name: "BeckonServerTests", dependencies: ["BeckonServer", "BeckonStore", "BeckonCore",
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "BeckonDaemonTests", dependencies: ["BeckonDaemon", "BeckonConfig", "BeckonStore",
             .product(name: "Crypto", package: "swift-crypto")]),
         // Runs the built `beckon` binary: the command line is a contract that scripts rely on.
-        .testTarget(name: "BeckonCLITests", dependencies: ["beckon", "BeckonStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "BeckonCLITests", dependencies: ["beckon", "BeckonStore", "GatewaySupport",
+            .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -147,7 +147,11 @@ public struct HTTPGatewayChannel: Channel {
         for (name, value) in settings.headers { request.setValue(value, forHTTPHeaderField: name) }
         request.httpBody = body(for: message)
         do {
-            let (data, response) = try await URLSession.shared.data(for: request)
+            let prepared = request
+            guard let (data, response) = try await Deadline.run(seconds: settings.timeout, { try await URLSession.shared.data(for: prepared) }) else {
+                return DispatchOutcome(key: message.key, status: .failed, providerCode: "timeout", reasonCode: "http_timeout",
+                                       retryAt: now(), segments: encoding.segments, encoding: encoding.encoding.rawValue)
+            }
             let http = response as? HTTPURLResponse
             return outcome(key: message.key, httpStatus: http?.statusCode ?? 0,
                            retryAfter: http?.value(forHTTPHeaderField: "Retry-After"), body: data, now: now(),

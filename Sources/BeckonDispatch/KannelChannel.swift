@@ -123,7 +123,11 @@ public struct KannelChannel: Channel {
             request = URLRequest(url: url, timeoutInterval: settings.timeout)
         }
         do {
-            let (data, response) = try await URLSession.shared.data(for: request)
+            let prepared = request
+            guard let (data, response) = try await Deadline.run(seconds: settings.timeout, { try await URLSession.shared.data(for: prepared) }) else {
+                return DispatchOutcome(key: message.key, status: .failed, providerCode: "timeout", reasonCode: "kannel_timeout",
+                                       retryAt: now(), segments: encoding.segments, encoding: encoding.encoding.rawValue)
+            }
             let status = (response as? HTTPURLResponse)?.statusCode ?? 0
             return Self.outcome(key: message.key, httpStatus: status, body: String(decoding: data, as: UTF8.self),
                                 now: now(), encoding: encoding)
