@@ -111,7 +111,8 @@ let package = Package(
         .testTarget(name: "BeckonServerTests", dependencies: ["BeckonServer", "BeckonStore", "BeckonCore",
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "HummingbirdTesting", package: "hummingbird")]),
-        .testTarget(name: "BeckonDaemonTests", dependencies: ["BeckonDaemon", "BeckonConfig", "BeckonStore",
+        .testTarget(name: "BeckonDaemonTests", dependencies: ["BeckonDaemon", "BeckonConfig", "BeckonStore", "BeckonServer",
+            .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Crypto", package: "swift-crypto")]),
         // Runs the built `beckon` binary: the command line is a contract that scripts rely on.
         .testTarget(name: "BeckonCLITests", dependencies: ["beckon", "BeckonStore", "GatewaySupport",

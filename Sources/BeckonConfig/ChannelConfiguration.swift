@@ -43,6 +43,14 @@ public struct ChannelConfiguration: Sendable, Hashable {
         public var password: String
         public var from: String?
         public var usePOST: Bool
+
+        public init(url: URL, username: String, password: String, from: String? = nil, usePOST: Bool = false) {
+            self.url = url
+            self.username = username
+            self.password = password
+            self.from = from
+            self.usePOST = usePOST
+        }
     }
 
     public struct HTTP: Sendable, Hashable {

@@ -24,6 +24,8 @@ public enum PhoneNormalizer {
             return "+" + digits
         }
         if defaultCountryCode == "86" {
+            // SMSCs (Kannel's %p) and some ERPs give the country code without the plus: 8613800138000.
+            if digits.count == 13, digits.hasPrefix("86"), isChineseMobile(String(digits.dropFirst(2))) { return "+" + digits }
             return isChineseMobile(digits) ? "+86" + digits : nil
         }
         let national = digits.hasPrefix("0") ? String(digits.dropFirst()) : digits

@@ -87,7 +87,7 @@ public struct BeckonHTTPServer: Sendable {
             return text(.badRequest, "\(error)\n")
         case .success(let parsed):
             let result = try store.apply(DeliveryReport(channel: channel, key: parsed.key, providerID: parsed.providerID,
-                                                        status: parsed.status, providerCode: parsed.providerCode, at: clock.now))
+                                                        part: parsed.part, status: parsed.status, providerCode: parsed.providerCode, at: clock.now))
             let name: String
             switch result {
             case .applied: name = "applied"

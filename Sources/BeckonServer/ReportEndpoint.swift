@@ -7,7 +7,8 @@ public struct ReportEndpoint: Sendable, Hashable {
         /// Kannel: `key`, `status` (`%d`), `answer` (`%A`), `provider_id` (`%F`) from Beckon's own dlr-url;
         /// replies from an sms-service get-url with `from` (`%p`) and `text` (`%a`).
         case kannel
-        /// A generic gateway: the provider's message id and status in the named fields, status words mapped.
+        /// A generic gateway: the provider's message id and status in the named fields, status words mapped,
+        /// and for gateways that report each part of a long message, the part in `part`.
         case generic(idField: String, statusField: String, delivered: Set<String>, undelivered: Set<String>)
     }
 
@@ -31,7 +32,8 @@ public struct ReportEndpoint: Sendable, Hashable {
                 return .failure(.init("missing or unknown Kannel status (%d)"))
             }
             let providerID = fields["provider_id"].flatMap { $0.isEmpty || $0.hasPrefix("%") ? nil : $0 }
-            return .success(DeliveryReportFields(key: key, providerID: providerID, status: status,
+            // Kannel sends one report for a whole concatenated message (observed with 1.4.5): no parts.
+            return .success(DeliveryReportFields(key: key, providerID: providerID, part: "", status: status,
                                                  providerCode: "\(type) \(fields["answer"] ?? "")".trimmingCharacters(in: .whitespaces)))
         case .generic(let idField, let statusField, let delivered, let undelivered):
             guard let id = fields[idField], !id.isEmpty else { return .failure(.init("missing '\(idField)'")) }
@@ -40,7 +42,7 @@ public struct ReportEndpoint: Sendable, Hashable {
             if delivered.contains(word) { status = .delivered }
             else if undelivered.contains(word) { status = .undelivered }
             else { status = .sent }  // an intermediate state: accepted by the carrier
-            return .success(DeliveryReportFields(key: nil, providerID: id, status: status, providerCode: word))
+            return .success(DeliveryReportFields(key: nil, providerID: id, part: fields["part"] ?? "", status: status, providerCode: word))
         }
     }
 }
@@ -48,6 +50,7 @@ public struct ReportEndpoint: Sendable, Hashable {
 public struct DeliveryReportFields: Hashable, Sendable {
     public var key: MessageKey?
     public var providerID: String?
+    public var part: String
     public var status: MessageStatus
     public var providerCode: String
 }

@@ -9,12 +9,16 @@ public struct DeliveryReport: Hashable, Sendable {
     public var key: MessageKey?
     /// The provider's message id: how generic gateways name the message, and Kannel one part of it.
     public var providerID: String?
+    /// Which part of a multipart message the report is about, for gateways that report parts one by one;
+    /// empty for a report about the whole message (Kannel combines its parts' reports itself).
+    public var part: String
     public var status: MessageStatus
     public var providerCode: String
     public var at: Date
 
-    public init(channel: String, key: MessageKey? = nil, providerID: String? = nil, status: MessageStatus,
+    public init(channel: String, key: MessageKey? = nil, providerID: String? = nil, part: String = "", status: MessageStatus,
                 providerCode: String = "", at: Date) {
+        self.part = part
         self.channel = channel
         self.key = key
         self.providerID = providerID
@@ -53,7 +57,7 @@ extension SQLiteStore {
             guard let row, let current = MessageStatus(rawValue: row["status"]) else { return .unknownMessage }
             let keyText: String = row["key"]
             let key = Self.parseKey(keyText)
-            let part = report.key == nil ? "" : (report.providerID ?? "")
+            let part = report.part
             try db.execute(sql: """
                 INSERT INTO delivery_report (channel, message_key, part, status, provider_code, received_at)
                 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
@@ -69,12 +73,15 @@ extension SQLiteStore {
                 let name: String = r["part"]
                 parts[name] = parts[name].map { DeliveryReportStatus.merge(current: $0, report: status) } ?? status
             }
-            var states = Array(parts.values)
-            // Kannel reports each part with its own SMSC id: a message is delivered when all its parts are.
-            if report.key != nil, segments > 1, states.count < segments {
-                states += Array(repeating: current == .scheduled || current == .pending ? .sent : current, count: segments - states.count)
+            let combined: MessageStatus
+            if part.isEmpty {
+                combined = report.status
+            } else {
+                // Reported part by part: delivered once every part is; parts not heard from yet stand at `sent`.
+                var states = parts.filter { !$0.key.isEmpty }.map(\.value)
+                if states.count < segments { states += Array(repeating: .sent, count: segments - states.count) }
+                combined = DeliveryReportStatus.combine(parts: states) ?? report.status
             }
-            let combined = DeliveryReportStatus.combine(parts: states) ?? report.status
             let next = DeliveryReportStatus.merge(current: current, report: combined)
             guard next != current else { return .noChange(key, current) }
             try db.execute(sql: """

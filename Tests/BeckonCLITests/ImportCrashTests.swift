@@ -3,7 +3,9 @@ import Foundation
 import GRDB
 import Testing
 
-@Suite("beckon import: killed halfway, then restarted")
+@Suite("beckon import: killed halfway, then restarted",
+       .enabled(if: ProcessInfo.processInfo.environment["BECKON_CRASH_TESTS"] == "1",
+                "a one-minute crash test: scripts/test (and CI) runs it with BECKON_CRASH_TESTS=1"))
 struct ImportCrashTests {
     /// 200,000 rows with Chinese names, mixed phone and date formats and 1% bad rows.
     static func writeExport(to url: URL, rows: Int) throws {

@@ -212,6 +212,7 @@ struct InboxTests {
     @Test("phones are normalised to E.164, invalid ones refused", arguments: [
         ("+86 138-0013-8000", "+8613800138000"), ("１３８００１３８０００", "+8613800138000"), ("0086 13800138000", "+8613800138000"),
         ("13800138000", "+8613800138000"), ("+44 7911 123456", "+447911123456"), ("12345", nil), ("138001380001", nil), ("abc", nil),
+        ("8613800138000", "+8613800138000"), ("8612345678901", nil),
     ])
     func phones(raw: String, expected: String?) {
         #expect(PhoneNormalizer.normalize(raw) == expected)

@@ -66,14 +66,19 @@ struct HTTPServerTests {
         #expect(events.map(\.status) == [.sent, .delivered])
     }
 
-    @Test("a multipart message is delivered only when every part is")
+    @Test("a multipart message reported part by part is delivered only when every part is")
     func multipart() async throws {
         let store = try store(segmentsText: String(repeating: "生日快乐", count: 20))  // 80 UCS-2 characters: 2 parts
+        try store.record([DispatchOutcome(key: Self.key, status: .sent, providerID: "gw-1", channel: "gw")], at: Self.now)
         let app = Application(router: server(store).router())
         try await app.test(.live) { client in
-            try await client.execute(uri: dlr(1, part: "p1"), method: .get) { #expect(String(buffer: $0.body) == "no_change\n") }
+            try await client.execute(uri: "/dlr/gw?token=\(Self.token)&id=gw-1&status=DELIVRD&part=1", method: .get) {
+                #expect(String(buffer: $0.body) == "no_change\n")
+            }
             #expect(try store.entry(for: Self.key)?.status == .sent)
-            try await client.execute(uri: dlr(1, part: "p2"), method: .get) { #expect(String(buffer: $0.body) == "applied\n") }
+            try await client.execute(uri: "/dlr/gw?token=\(Self.token)&id=gw-1&status=DELIVRD&part=2", method: .get) {
+                #expect(String(buffer: $0.body) == "applied\n")
+            }
         }
         #expect(try store.entry(for: Self.key)?.status == .delivered)
     }

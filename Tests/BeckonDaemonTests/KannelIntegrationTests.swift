@@ -1,0 +1,225 @@
+import BeckonConfig
+import BeckonCore
+import BeckonServer
+import BeckonStore
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Logging
+import Prometheus
+import Testing
+@testable import BeckonDaemon
+
+/// Kannel for real: bearerbox, smsbox and fakesmsc (Debian's `kannel` and `kannel-extras`) on loopback,
+/// with the configuration in `Tests/Kannel/kannel.conf`; Beckon's engine sends through `sendsms`, and its
+/// HTTP server takes Kannel's delivery reports and the replies fakesmsc sends.
+@Suite("Kannel: real bearerbox, smsbox and fakesmsc on loopback", .serialized,
+       .enabled(if: KannelHarness.available, "Kannel is not installed (apt-get install kannel kannel-extras; scripts/test does it)"))
+struct KannelIntegrationTests {
+    static let token = "kannel-test-token-0123456789abcdef"
+
+    @Test("Chinese and English, single and multipart: fakesmsc gets the exact text, Kannel's reports make them delivered, TD suppresses")
+    func sendReportAndReply() async throws {
+        let home = try TemporaryHome()
+        let store = try SQLiteStore(path: home.root.appendingPathComponent("var/beckon.sqlite").path)
+
+        // Beckon's HTTP server first: Kannel's configuration needs its port.
+        let server = BeckonHTTPServer(settings: .init(port: 0, token: Self.token, endpoints: [ReportEndpoint(channel: "kannel", dialect: .kannel)]),
+                                      store: store, registry: PrometheusCollectorRegistry(), clock: SystemClock(), logger: Logger(label: "test"))
+        let ready = AsyncStream<Int>.makeStream()
+        let serverTask = Task { try await server.application(onServerRunning: { ready.continuation.yield($0) }).run() }
+        defer { serverTask.cancel() }
+        var port = 0
+        for await bound in ready.stream { port = bound; break }
+
+        // A TD reply from customer C3's phone, sent by fakesmsc as soon as it connects.
+        let kannel = try KannelHarness(moURL: "http://127.0.0.1:\(port)/mo/kannel?token=\(Self.token)&from=%p&text=%a",
+                                       replies: ["8613800138003 10690000 text TD"])
+        defer { kannel.stop() }
+        try await kannel.waitUntilReady()
+        for _ in 0..<100 where try store.suppressions(customerIDs: [], phones: ["+8613800138003"]).isEmpty {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(try store.suppressions(customerIDs: [], phones: ["+8613800138003"]).first?.detail == "replied 'TD' on kannel")
+
+        let chinese = "您好，春节快乐！"
+        let english = "Hello + world & co"
+        let longChinese = String(repeating: "新年好，恭喜发财。", count: 10)                       // 90 UCS-2 characters: 2 parts
+        let longEnglish = String(repeating: "Spring sale at Beckon, 20% off today. ", count: 5)
+            .trimmingCharacters(in: .whitespaces)  // 189 GSM-7 characters: 2 parts
+        let now = Date()
+        var zoned = Calendar(identifier: .gregorian)
+        zoned.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        let today = zoned.dateComponents([.month, .day], from: now)
+        let birthday = String(format: "1990-%02d-%02d", today.month!, today.day!)
+        try home.write("""
+            customer_id,name,phone,birthday,greeting
+            C1,王芳,13800138001,\(birthday),\(chinese)
+            C2,Li Lei,13800138002,\(birthday),"\(english)"
+            C3,张伟,13800138003,\(birthday),\(chinese)
+            C4,刘洋,13800138004,\(birthday),\(longChinese)
+            C5,Han Mei,13800138005,\(birthday),"\(longEnglish)"
+
+            """, to: "customers.csv")
+
+        var campaign = Campaign(id: "greeting", name: "greeting", category: .transactional, trigger: .birthday(BirthdayRule()),
+                                template: try MessageTemplate("{{greeting}}"), channel: "kannel")
+        campaign.policy.window = TimeWindow(parsing: "00:00-23:59")!
+        campaign.policy.spread = false
+        var configuration = home.configuration(campaigns: [campaign])
+        var channel = ChannelConfiguration(id: "kannel", kind: .kannel)
+        channel.kannel = .init(url: URL(string: "http://127.0.0.1:\(KannelHarness.sendsmsPort)/cgi-bin/sendsms")!,
+                               username: "beckon", password: "secret", from: "10690000", usePOST: false)
+        configuration.channels = [channel]
+        configuration.server = ServerConfiguration(port: port, token: Self.token, tokenFile: home.root.appendingPathComponent("var/token"))
+        configuration.policy.defaultQuietHours = nil
+        configuration.stableSeconds = 0
+        let engine = try BeckonEngine(configuration: configuration, store: store, clock: SystemClock(), logger: Logger(label: "test"))
+        let report = try await engine.runCycle()
+        #expect(report.dispatch.sent == 4)
+        #expect(report.decided == ["opted_out": 1])
+
+        // fakesmsc prints each message it got; multipart ones arrive as parts with a concatenation header.
+        for _ in 0..<100 where kannel.received().count < 6 { try await Task.sleep(for: .milliseconds(100)) }
+        let received = kannel.received()
+        #expect(received.count == 6, "\(received)")
+        #expect(KannelHarness.texts(received, to: "+8613800138001") == [chinese])
+        #expect(KannelHarness.texts(received, to: "+8613800138002") == [english])
+        #expect(KannelHarness.texts(received, to: "+8613800138004", partsInUCS2: true) == [longChinese])
+        #expect(KannelHarness.texts(received, to: "+8613800138005") == [longEnglish])
+        #expect(KannelHarness.texts(received, to: "+8613800138003").isEmpty)
+
+        // Kannel's delivery reports settle every message as delivered, with a receipt.
+        let keys = ["C1", "C2", "C4", "C5"].map { MessageKey(campaign: "greeting", wave: 0, customer: $0, localDate: LocalDate(now, in: zoned.timeZone)) }
+        for _ in 0..<100 where try keys.contains(where: { try store.entry(for: $0)?.status != .delivered }) {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        for key in keys { #expect(try store.entry(for: key)?.status == .delivered, "\(key)") }
+        let files = try engine.receipts.writeHours(covering: DateInterval(start: now.addingTimeInterval(-5), end: Date()))
+        let receipts = try files.filter { $0.pathExtension == "csv" }.map { try String(contentsOf: $0, encoding: .utf8) }.joined()
+        for key in keys { #expect(receipts.contains("\(key),greeting,,\(key.customer),") && receipts.contains(",kannel,"), "\(key)") }
+        #expect(receipts.components(separatedBy: ",delivered,").count - 1 == 4)
+        #expect(receipts.contains("greeting/0/C3/") && receipts.contains(",suppressed,opted_out,"))
+    }
+}
+
+/// Starts and stops Kannel's processes for one test, in a temporary folder, on the ports of `kannel.conf`.
+final class KannelHarness: @unchecked Sendable {
+    static let bearerbox = "/usr/sbin/bearerbox"
+    static let smsbox = "/usr/sbin/smsbox"
+    static let fakesmsc = "/usr/lib/kannel/test/fakesmsc"
+    static let sendsmsPort = 23013
+    static var available: Bool { [bearerbox, smsbox, fakesmsc].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) } }
+
+    let folder: URL
+    var processes: [Process] = []
+    let fakeOutput: URL
+
+    init(moURL: String, replies: [String]) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("beckon-kannel-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let template = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Kannel/kannel.conf")
+        let conf = try String(contentsOf: template, encoding: .utf8)
+            .replacingOccurrences(of: "@LOGDIR@", with: folder.path)
+            .replacingOccurrences(of: "http://127.0.0.1:23080/mo/kannel?from=%p&text=%a", with: moURL)
+        let confURL = folder.appendingPathComponent("kannel.conf")
+        try Data(conf.utf8).write(to: confURL)
+        fakeOutput = folder.appendingPathComponent("fakesmsc.out")
+        processes.append(try Self.launch(Self.bearerbox, [confURL.path], output: folder.appendingPathComponent("bearerbox.out")))
+        Thread.sleep(forTimeInterval: 0.5)
+        processes.append(try Self.launch(Self.smsbox, [confURL.path], output: folder.appendingPathComponent("smsbox.out")))
+        processes.append(try Self.launch(Self.fakesmsc, ["-H", "127.0.0.1", "-r", "23002", "-i", "0.5", "-m", String(replies.count)] + replies,
+                                         output: fakeOutput))
+    }
+
+    static func launch(_ path: String, _ arguments: [String], output: URL) throws -> Process {
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let handle = try FileHandle(forWritingTo: output)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return process
+    }
+
+    /// Waits until smsbox answers on its sendsms port.
+    func waitUntilReady() async throws {
+        let url = URL(string: "http://127.0.0.1:\(Self.sendsmsPort)/cgi-bin/sendsms")!
+        for _ in 0..<100 {
+            if (try? await URLSession.shared.data(from: url)) != nil { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("smsbox did not come up; logs in \(folder.path)")
+    }
+
+    /// fakesmsc's "Got message N: <from to type text>" lines, as (to, type, text) triples.
+    func received() -> [(to: String, type: String, text: String)] {
+        let log = (try? String(contentsOf: fakeOutput, encoding: .utf8)) ?? ""
+        return log.split(separator: "\n").compactMap { line in
+            guard let start = line.range(of: ": <"), line.contains("Got message"), line.hasSuffix(">") else { return nil }
+            let body = line[start.upperBound...].dropLast()
+            let parts = body.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 4 else { return nil }
+            return (parts[1], parts[2], parts[3])
+        }
+    }
+
+    /// The texts a number received, multipart messages joined from their parts (by the concatenation header).
+    /// fakesmsc prints the parts of a long message as `udh HEADER data PAYLOAD` whatever their coding, so the
+    /// caller says whether the payload is UCS-2.
+    static func texts(_ messages: [(to: String, type: String, text: String)], to phone: String, partsInUCS2: Bool = false) -> [String] {
+        var texts: [String] = []
+        var pending: [Int: [Int: String]] = [:]
+        for message in messages where message.to == phone {
+            switch message.type {
+            case "text": texts.append(message.text.removingPercentEncoding ?? message.text)
+            case "ucs-2": texts.append(decodeUCS2(message.text))
+            case "udh":
+                // "%05%00%03REF%TOTAL%SEQ data PAYLOAD"
+                let fields = message.text.split(separator: " ", maxSplits: 2).map(String.init)
+                guard fields.count == 3, let header = percentBytes(fields[0]), header.count == 6 else { continue }
+                // Binary payloads are form-encoded: `+` for a space, %XX for the rest.
+                let payload = partsInUCS2 ? decodeUCS2(fields[2])
+                    : (fields[2].replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? fields[2])
+                pending[Int(header[3]), default: [:]][Int(header[5])] = payload
+                if pending[Int(header[3])]!.count == Int(header[4]) {
+                    texts.append(pending[Int(header[3])]!.sorted { $0.key < $1.key }.map(\.value).joined())
+                    pending[Int(header[3])] = nil
+                }
+            default: continue
+            }
+        }
+        return texts
+    }
+
+    /// fakesmsc prints binary as URL-style escapes of the raw bytes.
+    static func percentBytes(_ text: String) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8).makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%") {
+                guard let high = iterator.next(), let low = iterator.next(), let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else { return nil }
+                bytes.append(value)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return bytes
+    }
+
+    static func decodeUCS2(_ text: String) -> String {
+        guard let bytes = percentBytes(text) else { return text }
+        return String(data: Data(bytes), encoding: .utf16BigEndian) ?? text
+    }
+
+    func stop() {
+        // SIGKILL: bearerbox's graceful shutdown waits for its boxes, and this harness has nothing to keep.
+        for process in processes.reversed() where process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        for process in processes { process.waitUntilExit() }
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
