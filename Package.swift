@@ -93,6 +93,8 @@ let package = Package(
         ),
         // Benchmarks (bench/*/run.sh build them in release mode).
         .executableTarget(name: "beckon-bench-calendar", dependencies: ["BeckonCore"], path: "bench/calendar", exclude: ["run.sh"]),
+        .executableTarget(name: "beckon-bench-gateway", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+                          path: "bench/dispatch/gateway"),
         .testTarget(
             name: "BeckonCoreTests",
             dependencies: ["BeckonCore", .product(name: "PropertyBased", package: "swift-property-based")]

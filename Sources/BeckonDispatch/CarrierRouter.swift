@@ -3,7 +3,7 @@ import Foundation
 /// Chooses the channels for a phone number: by mainland-China carrier (number range) or by country code,
 /// primary first, then failovers tried when the primary fails transiently.
 ///
-/// Not yet wired into `Dispatcher` (issue 7): the engine still sends through the campaign's channel.
+/// Wired through `ChannelRoutes` for campaigns on the `route` pseudo-channel (see `routing:` in the README).
 public struct CarrierRouter: Sendable, Hashable {
     /// Carrier name for each three-digit mobile prefix after +86 (from `etc/routing/cn-carriers.txt`).
     public var carrierByPrefix: [String: String]

@@ -39,9 +39,12 @@ public struct KannelChannel: Channel {
     public let settings: Settings
     /// Kannel has no idempotency key: a resend after a crash could reach the customer twice.
     public var deduplicatesByKey: Bool { false }
-    public init(id: String, settings: Settings) {
+    let session: URLSession
+
+    public init(id: String, settings: Settings, concurrency: Int = 8) {
         self.id = id
         self.settings = settings
+        session = GatewaySession.make(concurrency: concurrency, timeout: settings.timeout)
     }
 
     /// The sendsms parameters for one message, in a stable order (tests compare them).
@@ -124,7 +127,7 @@ public struct KannelChannel: Channel {
         }
         do {
             let prepared = request
-            guard let (data, response) = try await Deadline.run(seconds: settings.timeout, { try await URLSession.shared.data(for: prepared) }) else {
+            guard let (data, response) = try await Deadline.run(seconds: settings.timeout, { try await session.data(for: prepared) }) else {
                 return DispatchOutcome(key: message.key, status: .failed, providerCode: "timeout", reasonCode: "kannel_timeout",
                                        retryAt: now(), segments: encoding.segments, encoding: encoding.encoding.rawValue)
             }

@@ -3,7 +3,7 @@ import Foundation
 /// A per-channel rate limit: `rate` messages per second with bursts up to `capacity`.
 ///
 /// A plain value so the dispatcher can persist `tokens` and `updatedAt` in the store's state table and a
-/// restart does not grant a fresh burst (not yet wired: issue 7).
+/// restart does not grant a fresh burst (`ChannelLimiter`, saved by the engine after every cycle).
 public struct TokenBucket: Sendable, Hashable, Codable {
     public var rate: Double
     public var capacity: Double

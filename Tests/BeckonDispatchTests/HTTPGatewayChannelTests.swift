@@ -18,6 +18,14 @@ struct HTTPGatewayChannelTests {
         #expect(json["ref"] == "spring/1/C001/2027-02-06")
     }
 
+    @Test("JSON escaping by hand matches what a JSON parser reads back, control characters included")
+    func jsonEscaping() throws {
+        let text = "引号\" 反斜杠\\ 换行\n 制表\t \u{01}\u{1F} /路径 😀"
+        let body = Data("[\"\(HTTPGatewayChannel.jsonEscaped(text))\"]".utf8)
+        #expect(try JSONSerialization.jsonObject(with: body) as? [String] == [text])
+        #expect(HTTPGatewayChannel.split("{{phone}}-{{unknown}}-{{ text }}") == [.placeholder("phone"), .literal("-{{unknown}}"), .literal("-"), .placeholder("text")])
+    }
+
     @Test("a form body percent-encodes values")
     func formBody() {
         let form = HTTPGatewayChannel(id: "f", settings: .init(url: URL(string: "http://x/")!, format: .form,

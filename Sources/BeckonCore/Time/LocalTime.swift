@@ -27,7 +27,7 @@ public struct LocalTime: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public static func < (lhs: LocalTime, rhs: LocalTime) -> Bool { lhs.minuteOfDay < rhs.minuteOfDay }
 
-    public var description: String { String(format: "%02d:%02d", hour, minute) }
+    public var description: String { LocalDate.padded(hour, 2) + ":" + LocalDate.padded(minute, 2) }
 }
 
 /// A local date and time with no zone; `instant(in:)` resolves it with explicit DST rules.
