@@ -40,9 +40,18 @@ struct CheckCommand: ParsableCommand {
         print("campaign\tvariant\tchars\tencoding\tunits\tsegments")
         var allFindings: [ContentCheck.Finding] = []
         for campaign in configuration.campaigns {
-            let (findings, measures) = checker.check(campaign)
+            var (findings, measures) = checker.check(campaign)
+            // The channel's own limit: a message longer than it can carry would fail at dispatch, so it fails here.
+            let channels = campaign.channel == BeckonConfiguration.routedChannel
+                ? Set(configuration.routing.routes.values.flatMap { $0 } + configuration.routing.fallback)
+                : [campaign.channel]
+            let limits = configuration.channels.filter { channels.contains($0.id) }
             for measure in measures {
                 print("\(measure.campaign)\t\(measure.variant.isEmpty ? "-" : measure.variant)\t\(measure.characters)\t\(measure.count.encoding.rawValue)\t\(measure.count.units)\t\(measure.count.segments)")
+                for channel in limits where measure.count.segments > channel.maxParts {
+                    findings.append(.init(severity: .block, campaign: measure.campaign, variant: measure.variant,
+                                          message: "\(measure.count.segments) parts exceed channel '\(channel.id)' max_parts \(channel.maxParts): it would fail at dispatch (never truncated)"))
+                }
             }
             allFindings += findings
             worst = findings.map(\.severity).reduce(worst, max)

@@ -30,6 +30,17 @@ struct CheckCommandTests {
         #expect(result.stdout.contains("0 blocking"))
     }
 
+    @Test("a message longer than its channel's max_parts fails check, before any dispatch")
+    func channelParts() throws {
+        let long = String(repeating: "新品到店欢迎光临", count: 10)  // 80 UCS-2 characters plus signature and opt-out: 2 parts
+        let root = try home("id: c\ntrigger: { kind: birthday }\nchannel: modem\ntemplate: \"【品牌】\(long)回复TD退订\"\n",
+                            main: "content:\n  brand: 品牌\n  max_segments: 4\nchannels:\n  modem: { kind: spool, directory: spool, max_parts: 1 }\n")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try BeckonBinary.run(["check", "--config", root.appendingPathComponent("etc/beckon.yaml").path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("block\tc\t2 parts exceed channel 'modem' max_parts 1"), "\(result.stdout)")
+    }
+
     @Test("a blocked phrase or an unknown field fails with the campaign and the position")
     func blocking() throws {
         let root = try home("id: c\ntrigger: { kind: birthday }\ntemplate: \"【品牌】{{nick}}中奖了\"\n")

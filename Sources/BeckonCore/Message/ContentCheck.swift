@@ -16,6 +16,13 @@ public struct ContentCheck: Sendable {
         public var variant: String
         public var message: String
 
+        public init(severity: Severity, campaign: String, variant: String, message: String) {
+            self.severity = severity
+            self.campaign = campaign
+            self.variant = variant
+            self.message = message
+        }
+
         public var description: String {
             "\(severity.rawValue)\t\(campaign)\(variant.isEmpty ? "" : "/\(variant)")\t\(message)"
         }
