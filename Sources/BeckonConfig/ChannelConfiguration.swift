@@ -89,6 +89,9 @@ public struct ChannelConfiguration: Sendable, Hashable {
     public var failover: String?
     /// The sender identity (brand) that replies on this channel opt out of, for `opt_out_scope: sender`.
     public var sender: String
+    /// Provider codes that mean the number itself is bad (`hard_failure_codes: [BAD_NUMBER]`): Beckon
+    /// suppresses the number, so no campaign tries it again.
+    public var hardFailureCodes: [String] = []
 
     public init(id: String, kind: Kind, directory: String = "messages") {
         self.id = id
@@ -102,7 +105,7 @@ public struct ChannelConfiguration: Sendable, Hashable {
 
     public static let defaultOutbox = ChannelConfiguration(id: "outbox", kind: .outbox)
 
-    static let sharedKeys = ["kind", "rate", "concurrency", "max_parts", "timeout", "failover", "sender"]
+    static let sharedKeys = ["kind", "rate", "concurrency", "max_parts", "timeout", "failover", "sender", "hard_failure_codes"]
 
     static func parseAll(_ node: ConfigNode) throws -> [ChannelConfiguration] {
         let channels = try node.mapping().map { key, value in
@@ -178,6 +181,7 @@ public struct ChannelConfiguration: Sendable, Hashable {
         }
         channel.failover = try node.optional("failover")?.identifier()
         channel.sender = try node.optional("sender")?.string() ?? id
+        channel.hardFailureCodes = try node.optional("hard_failure_codes")?.list().map { try $0.string() } ?? []
         return channel
     }
 }

@@ -63,8 +63,12 @@ public final class BeckonEngine: Sendable {
             return ChannelLimiter(channel: channel.id, rate: channel.rate, concurrency: channel.concurrency, bucket: saved,
                                   wallClock: { fileClock.now })
         }
-        dispatcher = Dispatcher(ledger: store, channels: channels, routes: try ChannelRoutes.configured(configuration),
-                                limiters: limiters, clock: clock, gate: gate, logger: logger)
+        var dispatcher = Dispatcher(ledger: store, channels: channels, routes: try ChannelRoutes.configured(configuration),
+                                    limiters: limiters, clock: clock, gate: gate, logger: logger)
+        dispatcher.suppressions = store
+        dispatcher.hardFailureCodes = Dictionary(configuration.channels.map { ($0.id, Set($0.hardFailureCodes)) },
+                                                 uniquingKeysWith: { first, _ in first })
+        self.dispatcher = dispatcher
         receipts = ReceiptWriter(folder: configuration.outbox.appendingPathComponent("receipts"),
                                  timeZone: configuration.timeZone, ledger: store,
                                  includeFullPhone: configuration.receiptsFullPhone, jsonLines: configuration.receiptsJSONLines)

@@ -19,6 +19,10 @@ public struct Dispatcher: Sendable {
     public let gate: (any DispatchGate)?
     public let batchSize: Int
     public let logger: Logger
+    /// Where hard-failed numbers go, and which provider codes per channel mean the number itself is bad
+    /// (empty, invalid, not a mobile): such a number is suppressed so no campaign tries it again.
+    public var suppressions: (any SuppressionStore)?
+    public var hardFailureCodes: [String: Set<String>] = [:]
     /// A uniform random number in [0, 1) for retry jitter; injected so tests are deterministic.
     let unitRandom: @Sendable () -> Double
 
@@ -120,6 +124,7 @@ public struct Dispatcher: Sendable {
             let results = await send(sendable).map { settleRetry($0, attempts: attempts[$0.key] ?? 0, messages: sendable) }
             let recordedAt = clock.now
             try ledger.record(results, at: recordedAt)
+            try suppressHardFailures(results, messages: sendable, at: recordedAt)
             summary.noteEvent(at: recordedAt)
             for result in results + outcomes {
                 let status = result.retryAt == nil ? result.status.rawValue : "retry"
@@ -132,6 +137,19 @@ public struct Dispatcher: Sendable {
                 else { summary.sent += 1 }
             }
         }
+    }
+
+    func suppressHardFailures(_ outcomes: [DispatchOutcome], messages: [PlannedMessage], at now: Date) throws {
+        guard let suppressions, !hardFailureCodes.isEmpty else { return }
+        let phones = Dictionary(messages.map { ($0.key, $0.phone) }, uniquingKeysWith: { first, _ in first })
+        let hard = outcomes.compactMap { outcome -> Suppression? in
+            guard outcome.status == .failed, outcome.retryAt == nil, let channel = outcome.channel, let code = outcome.providerCode,
+                  hardFailureCodes[channel]?.contains(code) == true, let phone = phones[outcome.key] else { return nil }
+            return Suppression(phone: phone, source: .hardFailure, detail: "channel \(channel) reported \(code) for \(outcome.key)", at: now)
+        }
+        guard !hard.isEmpty else { return }
+        try suppressions.addSuppressions(hard)
+        logger.warning("suppressed hard-failed numbers", metadata: ["count": "\(hard.count)"])
     }
 
     /// Turns a channel's transient failure into the next attempt's time: exponential backoff with jitter,

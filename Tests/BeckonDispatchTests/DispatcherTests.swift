@@ -112,6 +112,28 @@ struct DispatcherTests {
         #expect(try late.receiptEvents(in: DateInterval(start: now.addingTimeInterval(-1), duration: 10)).map(\.status) == [.failed])
     }
 
+    @Test("a provider code that means a bad number suppresses that number, a plain rejection does not")
+    func hardFailures() async throws {
+        let bad = plannedMessage("hi", customer: "C1", phone: "+8613800000001")
+        let rejected = plannedMessage("hi", customer: "C2", phone: "+8613800000002")
+        let store = try ledger(with: [bad, rejected])
+        final class Coded: Channel, @unchecked Sendable {
+            let id = "test"
+            let deduplicatesByKey = false
+            func send(_ message: PlannedMessage, now: @Sendable () -> Date) async -> DispatchOutcome {
+                DispatchOutcome(key: message.key, status: .failed, providerCode: message.key.customer == "C1" ? "BAD_NUMBER" : "QUOTA")
+            }
+        }
+        var dispatcher = dispatcher(store, [Coded()])
+        dispatcher.suppressions = store
+        dispatcher.hardFailureCodes = ["test": ["BAD_NUMBER"]]
+        var summary = Dispatcher.Summary()
+        try await dispatcher.dispatchDue(into: &summary)
+        let suppressed = try store.suppressions(customerIDs: [], phones: ["+8613800000001", "+8613800000002"])
+        #expect(suppressed.map(\.phone) == ["+8613800000001"])
+        #expect(suppressed.first?.source == .hardFailure)
+    }
+
     @Test("one failing message never blocks the ones behind it")
     func isolation() async throws {
         let messages = (1...5).map { plannedMessage("hi", customer: "C\($0)") }
