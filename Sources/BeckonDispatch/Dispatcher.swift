@@ -86,11 +86,24 @@ public struct Dispatcher: Sendable {
     }
 
     /// Sends everything due now, batch after batch, until nothing is due.
+    /// A batch handed to its channels, whose outcomes are not recorded yet.
+    struct InFlight {
+        var sending: Task<[DispatchOutcome], Never>
+        var messages: [PlannedMessage]
+        var attempts: [MessageKey: Int]
+    }
+
+    /// Sends everything due now, batch after batch, until nothing is due.
+    ///
+    /// Two batches overlap: while one is on the wire, the next is read, reviewed and marked `pending`, so
+    /// the database and the network are busy at once. Every batch is still marked `pending` before any of
+    /// it leaves and recorded after, so a crash leaves at most two batches to recover.
     public func dispatchDue(into summary: inout Summary) async throws {
+        var previous: InFlight?
         while true {
             let now = clock.now
             let due = try ledger.due(at: now, limit: batchSize)
-            if due.isEmpty { return }
+            if due.isEmpty { break }
             var outcomes: [DispatchOutcome] = []
             var sendable: [PlannedMessage] = []
             var attempts: [MessageKey: Int] = [:]
@@ -114,28 +127,45 @@ public struct Dispatcher: Sendable {
                 summary.deferred += held.filter { $0.status == .deferred }.count
                 summary.dropped += held.filter { $0.status == .dropped }.count
             }
-            if !outcomes.isEmpty { try ledger.record(outcomes, at: now) }
+            if !outcomes.isEmpty {
+                try ledger.record(outcomes, at: now)
+                summary.noteEvent(at: now)
+                count(outcomes)
+            }
             summary.expired += outcomes.filter { $0.status == .expired }.count
             summary.failed += outcomes.filter { $0.status == .failed }.count
-            if !outcomes.isEmpty { summary.noteEvent(at: now) }
             guard !sendable.isEmpty else { continue }
 
             try ledger.markPending(sendable.map(\.key), at: now)
-            let results = await send(sendable).map { settleRetry($0, attempts: attempts[$0.key] ?? 0, messages: sendable) }
-            let recordedAt = clock.now
-            try ledger.record(results, at: recordedAt)
-            try suppressHardFailures(results, messages: sendable, at: recordedAt)
-            summary.noteEvent(at: recordedAt)
-            for result in results + outcomes {
-                let status = result.retryAt == nil ? result.status.rawValue : "retry"
-                Counter(label: "beckon_messages_total", dimensions: [("campaign", result.key.campaign),
-                                                                    ("channel", result.channel ?? ""), ("status", status)]).increment()
-            }
-            for result in results {
-                if result.retryAt != nil { summary.retried += 1 }
-                else if result.status == .failed { summary.failed += 1 }
-                else { summary.sent += 1 }
-            }
+            let batch = sendable
+            let next = InFlight(sending: Task { await self.send(batch) }, messages: sendable, attempts: attempts)
+            if let previous { try await finish(previous, into: &summary) }
+            previous = next
+        }
+        if let previous { try await finish(previous, into: &summary) }
+    }
+
+    /// Waits for a batch's outcomes and records them in one transaction.
+    func finish(_ batch: InFlight, into summary: inout Summary) async throws {
+        let byKey = Dictionary(batch.messages.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let results = await batch.sending.value.map { settleRetry($0, attempts: batch.attempts[$0.key] ?? 0, message: byKey[$0.key]) }
+        let recordedAt = clock.now
+        try ledger.record(results, at: recordedAt)
+        try suppressHardFailures(results, messages: batch.messages, at: recordedAt)
+        summary.noteEvent(at: recordedAt)
+        count(results)
+        for result in results {
+            if result.retryAt != nil { summary.retried += 1 }
+            else if result.status == .failed { summary.failed += 1 }
+            else { summary.sent += 1 }
+        }
+    }
+
+    func count(_ outcomes: [DispatchOutcome]) {
+        for outcome in outcomes {
+            let status = outcome.retryAt == nil ? outcome.status.rawValue : "retry"
+            Counter(label: "beckon_messages_total", dimensions: [("campaign", outcome.key.campaign),
+                                                                ("channel", outcome.channel ?? ""), ("status", status)]).increment()
         }
     }
 
@@ -154,13 +184,13 @@ public struct Dispatcher: Sendable {
 
     /// Turns a channel's transient failure into the next attempt's time: exponential backoff with jitter,
     /// never sooner than the provider's `Retry-After`, and a final `failed` when that is past `valid_until`.
-    func settleRetry(_ outcome: DispatchOutcome, attempts: Int, messages: [PlannedMessage]) -> DispatchOutcome {
+    func settleRetry(_ outcome: DispatchOutcome, attempts: Int, message: PlannedMessage?) -> DispatchOutcome {
         guard let hinted = outcome.retryAt else { return outcome }
         let now = clock.now
         let delay = RetryBackoff.delay(attempt: attempts + 1, retryAfter: max(0, hinted.timeIntervalSince(now)), unitRandom: unitRandom())
         var settled = outcome
         settled.retryAt = now.addingTimeInterval(max(1, delay))
-        if let message = messages.first(where: { $0.key == outcome.key }), settled.retryAt! >= message.validUntil {
+        if let message, settled.retryAt! >= message.validUntil {
             settled.retryAt = nil
             settled.reasonCode = (outcome.reasonCode ?? "transient") + ";gave_up_at_valid_until"
         }
