@@ -59,6 +59,7 @@ public struct CustomerRowParser: Sendable {
             return failure("phone", value("phone").isEmpty ? "empty phone number" : "not a valid phone number")
         }
         var customer = Customer(id: id, name: value("name"), phone: phone)
+        customer.source = "\(file):\(record.line)"
         if !value("birthday").isEmpty {
             guard let date = FieldParsers.date(value("birthday")) else { return failure("birthday", "not a date (YYYY-MM-DD, 2024/3/5, 20240305 or an Excel serial)") }
             customer.birthday = date

@@ -28,7 +28,8 @@ struct EventRowParser: Sendable {
         guard let at = FieldParsers.timestamp(value("at"), zone: zone) else { return failure("at", "not a timestamp") }
         var attributes: [String: String] = [:]
         for (name, index) in extra where index < record.fields.count { attributes[name] = record.fields[index] }
-        return .success(CustomerEvent(customerID: value("customer_id"), name: value("event"), at: at, attributes: attributes))
+        return .success(CustomerEvent(customerID: value("customer_id"), name: value("event"), at: at, attributes: attributes,
+                                      source: "\(file):\(record.line)"))
     }
 }
 

@@ -12,21 +12,21 @@ extension SQLiteStore: CustomerStore {
     public static func upsert(_ customers: [Customer], seenIn: String, in db: Database) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO customer (id, name, phone, birthday, birthday_lunar, timezone, tier, tags, attributes,
-                                  last_order_at, order_count, total_spend, active, consents, seen_in)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  last_order_at, order_count, total_spend, active, consents, seen_in, source)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET
                 name = excluded.name, phone = excluded.phone, birthday = excluded.birthday,
                 birthday_lunar = excluded.birthday_lunar, timezone = excluded.timezone, tier = excluded.tier,
                 tags = excluded.tags, attributes = excluded.attributes, last_order_at = excluded.last_order_at,
                 order_count = excluded.order_count, total_spend = excluded.total_spend, active = excluded.active,
-                consents = excluded.consents, seen_in = excluded.seen_in
+                consents = excluded.consents, seen_in = excluded.seen_in, source = excluded.source
             """)
         for customer in customers {
             try statement.execute(arguments: [
                 customer.id, customer.name, customer.phone, customer.birthday?.description,
                 customer.birthdayIsLunar, customer.timeZone, customer.tier, JSONText.encode(customer.tags),
                 JSONText.encode(customer.attributes), customer.lastOrderAt?.timeIntervalSince1970,
-                customer.orderCount, customer.totalSpend, customer.active, JSONText.encode(customer.consents), seenIn,
+                customer.orderCount, customer.totalSpend, customer.active, JSONText.encode(customer.consents), seenIn, customer.source,
             ])
         }
     }
@@ -72,6 +72,7 @@ extension SQLiteStore: CustomerStore {
             active: row["active"]
         )
         customer.consents = JSONText.decode(row["consents"]) ?? [:]
+        customer.source = row["source"]
         return customer
     }
 }

@@ -19,7 +19,7 @@ extension SQLiteStore: EventStore {
                     """, arguments: StatementArguments(chunk) + [since.timeIntervalSince1970])
                 for row in rows {
                     let event = CustomerEvent(customerID: row["customer_id"], name: row["name"], at: Date(timeIntervalSince1970: row["at"]),
-                                              attributes: JSONText.decode(row["attributes"]) ?? [:])
+                                              attributes: JSONText.decode(row["attributes"]) ?? [:], source: row["source"])
                     found[event.customerID, default: []].append(event)
                 }
             }

@@ -28,7 +28,7 @@ extension SQLiteStore: ImportJournal {
                 ON CONFLICT DO UPDATE SET attributes = excluded.attributes
                 """)
             for e in batch.events {
-                try event.execute(arguments: [e.customerID, e.name, e.at.timeIntervalSince1970, JSONText.encode(e.attributes), progress.name])
+                try event.execute(arguments: [e.customerID, e.name, e.at.timeIntervalSince1970, JSONText.encode(e.attributes), e.source.isEmpty ? progress.name : e.source])
             }
             try Self.addSuppressions(batch.suppressions, in: db)
             for lift in batch.lifts {

@@ -25,8 +25,8 @@ extension SQLiteStore: MessageLedger {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO message (key, campaign, wave, customer_id, local_date, category, phone, channel, text,
                                  variant, reason, send_at, valid_until, status, reason_code, segments, encoding,
-                                 created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 created_at, updated_at, source)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(key) DO NOTHING
             """)
         // What the carrier will charge, as receipts and reconciliation report it.
@@ -36,7 +36,7 @@ extension SQLiteStore: MessageLedger {
             message.key.localDate.description, message.category.rawValue, message.phone, message.channel,
             message.text, message.variant, message.reason, message.sendAt.timeIntervalSince1970,
             message.validUntil.timeIntervalSince1970, status.rawValue, reasonCode, count.segments, count.encoding.rawValue,
-            now.timeIntervalSince1970, now.timeIntervalSince1970,
+            now.timeIntervalSince1970, now.timeIntervalSince1970, message.source,
         ])
         return db.changesCount > 0
     }
@@ -142,7 +142,7 @@ extension SQLiteStore: MessageLedger {
             try Row.fetchAll(db, sql: """
                 SELECT e.sequence, e.status, e.provider_id, e.provider_code, e.reason_code, e.segments, e.encoding,
                        e.event_at, m.key, m.campaign, m.wave, m.customer_id, m.local_date, m.channel, m.phone,
-                       m.variant, m.send_at
+                       m.variant, m.send_at, m.source
                 FROM receipt_event e JOIN message m ON m.key = e.key
                 WHERE e.event_at >= ? AND e.event_at < ?
                 ORDER BY e.sequence
@@ -152,7 +152,7 @@ extension SQLiteStore: MessageLedger {
                     channel: row["channel"], phone: row["phone"], variant: row["variant"], providerID: row["provider_id"],
                     providerCode: row["provider_code"], reasonCode: row["reason_code"], segments: row["segments"],
                     encoding: row["encoding"], plannedAt: Date(timeIntervalSince1970: row["send_at"]),
-                    eventAt: Date(timeIntervalSince1970: row["event_at"]))
+                    eventAt: Date(timeIntervalSince1970: row["event_at"]), source: row["source"])
             }
         }
     }
@@ -181,7 +181,7 @@ extension SQLiteStore: MessageLedger {
             key: key(from: row), category: MessageCategory(rawValue: row["category"]) ?? .marketing,
             phone: row["phone"], channel: row["channel"], text: row["text"], variant: row["variant"],
             sendAt: Date(timeIntervalSince1970: row["send_at"]), validUntil: Date(timeIntervalSince1970: row["valid_until"]),
-            reason: row["reason"])
+            reason: row["reason"], source: row["source"])
         return LedgerEntry(
             message: message, status: MessageStatus(rawValue: row["status"]) ?? .unknown, attempts: row["attempts"],
             providerID: row["provider_id"], providerCode: row["provider_code"], reasonCode: row["reason_code"],

@@ -1,6 +1,15 @@
 import GRDB
 
 extension StoreMigrations {
+    static func registerSourcesV4(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v4-sources") { db in
+            // The input row behind each customer and message (`members.csv:12`), so a receipt can be traced
+            // back to the ERP export line it came from.
+            try db.execute(sql: "ALTER TABLE customer ADD COLUMN source TEXT NOT NULL DEFAULT ''")
+            try db.execute(sql: "ALTER TABLE message ADD COLUMN source TEXT NOT NULL DEFAULT ''")
+        }
+    }
+
     static func registerDispatchV3(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v3-dispatch") { db in
             // Every delivery report once: gateways repeat reports, and a repeat must change nothing.

@@ -13,6 +13,7 @@ enum StoreMigrations {
         registerSuppressions(&migrator)
         registerInboxV2(&migrator)
         registerDispatchV3(&migrator)
+        registerSourcesV4(&migrator)
         return migrator
     }
 

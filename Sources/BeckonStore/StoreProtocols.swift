@@ -51,10 +51,13 @@ public struct ReceiptEvent: Hashable, Sendable {
     public var encoding: String
     public var plannedAt: Date
     public var eventAt: Date
+    /// The input row behind the message (`members.csv:12`).
+    public var source: String
 
     public init(sequence: Int64 = 0, key: MessageKey, status: MessageStatus, channel: String, phone: String,
                 variant: String = "", providerID: String? = nil, providerCode: String? = nil, reasonCode: String? = nil,
-                segments: Int = 1, encoding: String = "", plannedAt: Date, eventAt: Date) {
+                segments: Int = 1, encoding: String = "", plannedAt: Date, eventAt: Date, source: String = "") {
+        self.source = source
         self.sequence = sequence
         self.key = key
         self.status = status

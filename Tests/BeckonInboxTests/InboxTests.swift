@@ -53,6 +53,7 @@ struct InboxTests {
         let wang = try #require(try fixture.store.customer(id: "M001"))
         #expect(wang.name == "王芳")
         #expect(wang.phone == "+8613800138000")
+        #expect(wang.source == "members-gbk.csv:2")
         #expect(wang.birthday == LocalDate(iso: "1990-03-05"))
         #expect(wang.attributes["城市"] == "上海")
         #expect(try fixture.store.customer(id: "M002")?.birthday == LocalDate(iso: "1985-11-24"))
@@ -142,6 +143,10 @@ struct InboxTests {
         let outcome = try #require(fixture.run().first)
         #expect(outcome.rows == 3 && outcome.rejectedRows == 1)
         #expect(outcome.errors.first?.field == "at")
+        // Each event remembers its file and line, which receipts carry for reconciliation.
+        let events = try fixture.store.events(customerIDs: ["C1"], since: Date(timeIntervalSince1970: 0))
+        #expect(events["C1"]?.first?.source == "cart-events.csv:2")
+        #expect(events["C1"]?.first?.attributes["product"] == "羊绒围巾")
     }
 
     @Test("JSON Lines customer files")

@@ -24,6 +24,7 @@ public struct EventRule: TriggerRule, Hashable {
             var occurrence = Occurrence(localDate: window.zoneOffsets.localDate(fire), instant: fire,
                                         reason: "\(event) at \(ISOInstant.format(happened.at, in: window.timeZone)) + \(Int(delay / 60)) min")
             occurrence.attributes = happened.attributes
+            occurrence.source = happened.source.isEmpty ? nil : happened.source
             return occurrence
         }
     }

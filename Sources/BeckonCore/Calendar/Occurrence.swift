@@ -15,6 +15,8 @@ public struct Occurrence: Hashable, Sendable {
     public var reason: String
     /// Values the trigger adds for the template (an event's product, price, link).
     public var attributes: [String: String] = [:]
+    /// The input row behind an event occurrence (file and line); nil for calendar triggers (the customer's row).
+    public var source: String?
 
     public init(wave: Int = 0, localDate: LocalDate, instant: Date, reason: String) {
         self.wave = wave

@@ -26,6 +26,8 @@ public struct Customer: Hashable, Sendable {
     public var events: [CustomerEvent] = []
     /// RFM scores against the latest breakpoints, attached for evaluation (nil before the first import).
     public var rfm: RFMScore?
+    /// The file and line the customer was last imported from (`members.csv:12`), carried into receipts.
+    public var source: String = ""
     /// False when a full snapshot no longer lists the customer: kept, never deleted, never messaged.
     public var active: Bool
 

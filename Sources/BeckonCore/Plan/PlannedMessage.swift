@@ -15,8 +15,12 @@ public struct PlannedMessage: Hashable, Sendable {
     /// Why it was planned (the occurrence's reason), kept for receipts and `explain`.
     public var reason: String
 
+    /// The input row the message comes from (`members.csv:12`, or the trigger file's row), for reconciliation.
+    public var source: String = ""
+
     public init(key: MessageKey, category: MessageCategory, phone: String, channel: String, text: String,
-                variant: String = "", sendAt: Date, validUntil: Date, reason: String) {
+                variant: String = "", sendAt: Date, validUntil: Date, reason: String, source: String = "") {
+        self.source = source
         self.key = key
         self.category = category
         self.phone = phone

@@ -112,7 +112,7 @@ public struct Planner: Sendable {
         }
         let message = PlannedMessage(key: key, category: campaign.category, phone: customer.phone, channel: campaign.channel,
                                      text: composed.text, variant: composed.variant, sendAt: sendAt, validUntil: validUntil,
-                                     reason: occurrence.reason)
+                                     reason: occurrence.reason, source: occurrence.source ?? customer.source)
         return decision(verdict, message)
     }
 
