@@ -45,16 +45,18 @@ public struct CustomerRowParser: Sendable {
     }
 
     public func parse(_ record: CSVReader.Record) -> Result<Customer, RowError> {
+        // Each field trimmed once: fields are read several times while checking a row.
+        let fields = record.fields.map(\.trimmedSpaces)
         func value(_ column: String) -> String {
-            guard let index = columns[column], index < record.fields.count else { return "" }
-            return record.fields[index].trimmingCharacters(in: .whitespaces)
+            guard let index = columns[column], index < fields.count else { return "" }
+            return fields[index]
         }
         func failure(_ field: String, _ reason: String) -> Result<Customer, RowError> {
             .failure(RowError(file: file, line: record.line, field: field, value: value(field), reason: reason))
         }
         let id = value("customer_id")
         guard !id.isEmpty else { return failure("customer_id", "empty customer id") }
-        guard !id.contains("/") else { return failure("customer_id", "customer id must not contain '/'") }
+        guard !id.utf8.contains(UInt8(ascii: "/")) else { return failure("customer_id", "customer id must not contain '/'") }
         guard let phone = PhoneNormalizer.normalize(value("phone")) else {
             return failure("phone", value("phone").isEmpty ? "empty phone number" : "not a valid phone number")
         }
@@ -74,7 +76,8 @@ public struct CustomerRowParser: Sendable {
             guard let at = FieldParsers.timestamp(value("last_order_at"), zone: zone) else { return failure("last_order_at", "not a date or timestamp") }
             customer.lastOrderAt = at
         }
-        guard let orders = Int(FieldParsers.fullWidthToASCII(value("order_count")).isEmpty ? "0" : FieldParsers.fullWidthToASCII(value("order_count"))), orders >= 0 else {
+        let orderText = FieldParsers.fullWidthToASCII(value("order_count"))
+        guard let orders = Int(orderText.isEmpty ? "0" : orderText), orders >= 0 else {
             return failure("order_count", "not a whole number")
         }
         customer.orderCount = orders
@@ -82,7 +85,8 @@ public struct CustomerRowParser: Sendable {
         customer.totalSpend = spend
         let tier = value("tier")
         customer.tier = tier.isEmpty ? nil : tier.lowercased()
-        customer.tags = value("tags").split(whereSeparator: { $0 == ";" || $0 == "|" || $0 == "，" }).map { $0.trimmingCharacters(in: .whitespaces) }
+        let tags = value("tags")
+        customer.tags = tags.isEmpty ? [] : tags.split(whereSeparator: { $0 == ";" || $0 == "|" || $0 == "，" }).map { String($0).trimmedSpaces }
         for (category, index) in consentColumns where index < record.fields.count && !record.fields[index].isEmpty {
             guard let answer = FieldParsers.boolean(record.fields[index]) else { return failure("consent_\(category)", "expected true or false") }
             customer.consents[category] = answer

@@ -19,7 +19,7 @@ struct EventRowParser: Sendable {
     }
 
     func parse(_ record: CSVReader.Record) -> Result<CustomerEvent, RowError> {
-        func value(_ c: String) -> String { columns[c].flatMap { $0 < record.fields.count ? record.fields[$0].trimmingCharacters(in: .whitespaces) : nil } ?? "" }
+        func value(_ c: String) -> String { columns[c].flatMap { $0 < record.fields.count ? record.fields[$0].trimmedSpaces : nil } ?? "" }
         func failure(_ field: String, _ reason: String) -> Result<CustomerEvent, RowError> {
             .failure(RowError(file: file, line: record.line, field: field, value: value(field), reason: reason))
         }
@@ -58,7 +58,7 @@ struct OptOutRowParser: Sendable {
     }
 
     func parse(_ record: CSVReader.Record, at now: Date) -> Result<Row, RowError> {
-        func value(_ c: String) -> String { columns[c].flatMap { $0 < record.fields.count ? record.fields[$0].trimmingCharacters(in: .whitespaces) : nil } ?? "" }
+        func value(_ c: String) -> String { columns[c].flatMap { $0 < record.fields.count ? record.fields[$0].trimmedSpaces : nil } ?? "" }
         var phone: String?
         if !value("phone").isEmpty {
             guard let normalized = PhoneNormalizer.normalize(value("phone")) else {

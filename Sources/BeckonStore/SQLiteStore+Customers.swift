@@ -83,15 +83,15 @@ extension SQLiteStore: CustomerStore {
 /// rest of an import row put together. Decoding uses Foundation (it runs far less often).
 enum JSONText {
     static func encode(_ list: [String]) -> String {
-        "[" + list.map(quoted).joined(separator: ",") + "]"
+        list.isEmpty ? "[]" : "[" + list.map(quoted).joined(separator: ",") + "]"
     }
 
     static func encode(_ map: [String: String]) -> String {
-        "{" + map.keys.sorted().map { quoted($0) + ":" + quoted(map[$0]!) }.joined(separator: ",") + "}"
+        map.isEmpty ? "{}" : "{" + map.keys.sorted().map { quoted($0) + ":" + quoted(map[$0]!) }.joined(separator: ",") + "}"
     }
 
     static func encode(_ map: [String: Bool]) -> String {
-        "{" + map.keys.sorted().map { quoted($0) + ":" + (map[$0]! ? "true" : "false") }.joined(separator: ",") + "}"
+        map.isEmpty ? "{}" : "{" + map.keys.sorted().map { quoted($0) + ":" + (map[$0]! ? "true" : "false") }.joined(separator: ",") + "}"
     }
 
     /// A JSON string literal (RFC 8259 section 7).

@@ -209,6 +209,7 @@ struct InboxTests {
     @Test("dates in ERP formats", arguments: [
         ("2024-03-05", "2024-03-05"), ("2024/3/5", "2024-03-05"), ("20240305", "2024-03-05"), ("45356", "2024-03-05"),
         ("２０２４年３月５日", "2024-03-05"), ("2024.03.05", "2024-03-05"), ("2024-02-30", nil), ("soon", nil),
+        ("24/3/5", nil), ("2024/3", nil), ("2024/3/5/7", nil), ("2024/3/5x", nil),
     ])
     func dates(raw: String, expected: String?) {
         #expect(FieldParsers.date(raw)?.description == expected)

@@ -1,0 +1,22 @@
+extension String {
+    /// The text without spaces, tabs and Unicode space separators (the ideographic space U+3000, NBSP) at
+    /// either end: what Foundation's `trimmingCharacters(in: .whitespaces)` does.
+    ///
+    /// Written by hand because on Linux the Foundation call bridges through NSString and allocates even when
+    /// there is nothing to trim; it was the largest single cost of an import row. Returns `self` unchanged
+    /// (no copy) in the common case.
+    public var trimmedSpaces: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return self }
+        if !Self.isSpace(first) && !Self.isSpace(last) { return self }
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end, Self.isSpace(scalars[start]) { start = scalars.index(after: start) }
+        while end > start, Self.isSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+        return String(scalars[start..<end])
+    }
+
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == " " || scalar == "\t" || (scalar.value >= 0x80 && scalar.properties.generalCategory == .spaceSeparator)
+    }
+}
