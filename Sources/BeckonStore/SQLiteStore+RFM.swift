@@ -11,18 +11,18 @@ extension SQLiteStore {
     /// milliseconds for a million customers, so it runs after every customer import rather than nightly.
     @discardableResult
     public func refreshRFMBreakpoints(at now: Date) throws -> RFMBreakpoints {
-        var lastOrders: [Double?] = []
+        var recencies: [Double] = []
         var counts: [Double] = []
         var spends: [Double] = []
         try writer.read { db in
             let cursor = try Row.fetchCursor(db, sql: "SELECT last_order_at, order_count, total_spend FROM customer WHERE active = 1")
             while let row = try cursor.next() {
-                lastOrders.append(row[0] as Double?)
+                recencies.append((row[0] as Double?) ?? RFMBreakpoints.neverOrdered)
                 counts.append(row[1] as Double)
                 spends.append(row[2] as Double)
             }
         }
-        let breakpoints = RFMBreakpoints(lastOrders: lastOrders, orderCounts: counts, spends: spends, computedAt: now)
+        let breakpoints = RFMBreakpoints(recencies: recencies, orderCounts: counts, spends: spends, computedAt: now)
         let json = String(decoding: try JSONEncoder().encode(breakpoints), as: UTF8.self)
         try setValue(json, for: Self.rfmBreakpointsKey)
         return breakpoints

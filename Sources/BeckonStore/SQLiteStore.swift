@@ -18,6 +18,9 @@ public final class SQLiteStore: Sendable {
             // NORMAL is durable in WAL mode across process crashes (only a power loss can lose the last
             // transactions); every state change that matters is written before the action it guards.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // 16 MiB of page cache (the default is 2 MiB): with a million customers, the table's and the phone
+            // index's upper pages no longer fit in 2 MiB and an import spends its time re-reading them.
+            try db.execute(sql: "PRAGMA cache_size = -16384")
         }
         configuration.busyMode = .timeout(10)
         writer = try DatabasePool(path: path, configuration: configuration)
