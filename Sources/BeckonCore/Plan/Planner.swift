@@ -61,8 +61,10 @@ public struct Planner: Sendable {
             let zone = timeZone(for: customer)
             let standing = (byCustomer[customer.id] ?? []) + (byPhone[customer.phone] ?? [])
             for (index, campaign) in campaigns.enumerated() {
-                for occurrence in evaluator.occurrences(of: index, for: customer, in: zone) {
-                    let decision = decide(campaign, customer, occurrence, zone: zone, suppressions: standing, now: now)
+                let decisions = evaluator.occurrences(of: index, for: customer, in: zone).map {
+                    decide(campaign, customer, $0, zone: zone, suppressions: standing, now: now)
+                }
+                for decision in Self.latestCatchUpOnly(decisions) {
                     if case .send = decision.verdict, let message = decision.message {
                         result.messages.append(message)
                     } else {
@@ -70,6 +72,22 @@ public struct Planner: Sendable {
                     }
                 }
             }
+        }
+        return result
+    }
+
+    /// After downtime one evaluation can hold several occurrences of one campaign for one customer (the
+    /// hourly waves of a cron trigger, two abandoned carts): only the most recent is sent, the earlier ones are
+    /// dropped as superseded, with their receipt, so a restart never sends a burst of the same campaign.
+    static func latestCatchUpOnly(_ decisions: [Decision]) -> [Decision] {
+        let sendable = decisions.indices.filter { if case .send = decisions[$0].verdict { return true } else { return false } }
+        guard sendable.count > 1, let latest = sendable.max(by: { decisions[$0].occurrence.instant < decisions[$1].occurrence.instant }) else {
+            return decisions
+        }
+        var result = decisions
+        for index in sendable where index != latest {
+            let later = decisions[latest].occurrence
+            result[index].verdict = .dropped(.init("superseded", "a later occurrence (\(later.reason)) replaces it: only the most recent missed one is caught up"))
         }
         return result
     }

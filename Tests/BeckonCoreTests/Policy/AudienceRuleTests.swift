@@ -72,3 +72,24 @@ struct AudienceRuleTests {
         #expect(result.decisions.first?.message == nil)
     }
 }
+
+@Suite("Catching up after downtime")
+struct CatchUpTests {
+    @Test("an hourly campaign missed for three hours sends only the latest occurrence; the others are dropped as superseded")
+    func latestOnly() throws {
+        let zone = TimeZone(identifier: "Asia/Shanghai")!
+        var campaign = Campaign(id: "hourly", name: "hourly", category: .transactional,
+                                trigger: .cron(CronRule(expression: try CronExpression("0 * * * *"))), template: try MessageTemplate("hi"))
+        campaign.policy.window = TimeWindow(parsing: "00:00-23:59")!
+        campaign.policy.spread = false
+        let customer = Customer(id: "C1", name: "n", phone: "+8613800138000")
+        let now = ISOInstant.parse("2026-11-24T13:30:00+08:00", defaultZone: zone)!
+        let planner = Planner(campaigns: [campaign], defaultTimeZone: zone, calendar: CalendarContext(),
+                              policy: DeliveryPolicy(defaultQuietHours: nil))
+        let result = planner.plan(customers: [customer], window: DateInterval(start: now.addingTimeInterval(-3 * 3600), end: now), now: now)
+        #expect(result.messages.count == 1)
+        #expect(result.messages.first?.sendAt == ISOInstant.parse("2026-11-24T13:00:00+08:00", defaultZone: zone))
+        #expect(result.decisions.map { $0.verdict.reason?.code } == ["superseded", "superseded"])
+        #expect(result.decisions.allSatisfy { $0.message != nil })  // recorded with a receipt
+    }
+}
