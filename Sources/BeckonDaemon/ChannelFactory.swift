@@ -2,7 +2,8 @@ import BeckonConfig
 import BeckonDispatch
 import Foundation
 
-/// Builds the configured channels, their limiters and routes.
+/// Builds the configured channels, their limiters and routes. The kind-specific settings are present
+/// whenever the kind says so: `ChannelConfiguration.parse` sets them together.
 enum ChannelFactory {
     static func channels(_ configuration: BeckonConfiguration, token: String) -> [any Channel] {
         configuration.channels.map { channel -> any Channel in

@@ -134,6 +134,9 @@ public struct BeckonHTTPServer: Sendable {
     }
 
     /// Query parameters and, for a form POST, the body's fields (the body wins).
+    ///
+    /// Split by hand rather than with Hummingbird's URLEncodedFormDecoder: that decodes into a fixed
+    /// Decodable type, while the field names here come from each channel's configuration.
     func fields(of request: Request) async throws -> [String: String] {
         var result: [String: String] = [:]
         for (name, value) in request.uri.queryParameters { result[String(name)] = String(value) }
