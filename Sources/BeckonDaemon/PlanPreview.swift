@@ -44,30 +44,40 @@ public struct PlanPreview {
         var history = try store.capHistory(customerIDs: customers.map(\.id), since: now.addingTimeInterval(-Double(historyDays) * 86_400))
         var items: [Item] = []
         var evaluator = OccurrenceEvaluator(interval: window, rules: planner.campaigns.map(\.trigger.rule), context: configuration.calendar)
+        // Decide everything first, then read what the ledger already holds for all those keys at once:
+        // one query per 500 keys instead of one per occurrence (`plan` runs over every customer).
+        var decided: [(customer: Customer, zone: TimeZone, campaign: Campaign, decision: Planner.Decision, key: MessageKey)] = []
         for customer in customers where customer.active {
             let zone = planner.timeZone(for: customer)
-            var toReview: [Item] = []
             for (index, campaign) in planner.campaigns.enumerated() {
                 for occurrence in evaluator.occurrences(of: index, for: customer, in: zone) {
                     let decision = planner.decide(campaign, customer, occurrence, zone: zone, suppressions: suppressions, now: now)
                     let key = MessageKey(campaign: campaign.id, wave: occurrence.wave, customer: customer.id, localDate: occurrence.localDate)
-                    var item = Item(campaign: campaign.id, customer: customer, zone: zone, occurrence: occurrence, key: key,
-                                    message: decision.message, verdict: decision.verdict, existing: try store.entry(for: key))
-                    if item.existing == nil, case .send = decision.verdict { toReview.append(item) } else {
-                        if item.existing != nil { item.verdict = decision.verdict }
-                        items.append(item)
-                    }
+                    decided.append((customer, zone, campaign, decision, key))
+                }
+            }
+        }
+        let existing = try store.entries(for: decided.map(\.key))
+        for (customerID, group) in Dictionary(grouping: decided, by: \.customer.id).sorted(by: { $0.key < $1.key }) {
+            guard let customer = group.first?.customer, let zone = group.first?.zone else { continue }
+            var toReview: [Item] = []
+            for entry in group {
+                var item = Item(campaign: entry.campaign.id, customer: customer, zone: zone, occurrence: entry.decision.occurrence,
+                                key: entry.key, message: entry.decision.message, verdict: entry.decision.verdict, existing: existing[entry.key])
+                if item.existing == nil, case .send = entry.decision.verdict { toReview.append(item) } else {
+                    if item.existing != nil { item.verdict = entry.decision.verdict }
+                    items.append(item)
                 }
             }
             // The gate runs at each message's send time, in send-time order, as the dispatcher would.
-            var customerHistory = history[customer.id] ?? []
+            var customerHistory = history[customerID] ?? []
             for var item in toReview.sorted(by: { ($0.message?.sendAt ?? now) < ($1.message?.sendAt ?? now) }) {
                 guard let message = item.message else { continue }
                 let at = max(message.sendAt, now)
                 item.verdict = gate.review([message], tier: customer.tier, zone: zone, history: &customerHistory, now: at).first?.1 ?? item.verdict
                 items.append(item)
             }
-            history[customer.id] = customerHistory
+            history[customerID] = customerHistory
         }
         return items
     }

@@ -137,6 +137,23 @@ extension SQLiteStore: MessageLedger {
         }
     }
 
+    /// The ledger rows of many keys, read 500 at a time (for `plan` over every customer).
+    public func entries(for keys: [MessageKey]) throws -> [MessageKey: LedgerEntry] {
+        guard !keys.isEmpty else { return [:] }
+        return try writer.read { db in
+            var found: [MessageKey: LedgerEntry] = [:]
+            for start in stride(from: 0, to: keys.count, by: 500) {
+                let chunk = keys[start..<min(start + 500, keys.count)].map(\.description)
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM message WHERE key IN (\(databaseQuestionMarks(count: chunk.count)))",
+                                            arguments: StatementArguments(chunk)) {
+                    let entry = Self.entry(from: row)
+                    found[entry.message.key] = entry
+                }
+            }
+            return found
+        }
+    }
+
     public func receiptEvents(in interval: DateInterval) throws -> [ReceiptEvent] {
         try writer.read { db in
             try Row.fetchAll(db, sql: """
