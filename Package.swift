@@ -38,7 +38,8 @@ let package = Package(
         // Durable state behind narrow protocols; SQLite through GRDB is the embedded backend.
         .target(
             name: "BeckonStore",
-            dependencies: ["BeckonCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["BeckonCore", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         // inbox/ files -> validated records in the store; quarantine for what cannot be read.
         .target(

@@ -23,6 +23,8 @@ public struct Dispatcher: Sendable {
     /// (empty, invalid, not a mobile): such a number is suppressed so no campaign tries it again.
     public var suppressions: (any SuppressionStore)?
     public var hardFailureCodes: [String: Set<String>] = [:]
+    /// Dispatch latency per channel, made once: a metrics factory looks labels up under a lock.
+    let latency: [String: Timer]
     /// A uniform random number in [0, 1) for retry jitter; injected so tests are deterministic.
     let unitRandom: @Sendable () -> Double
 
@@ -38,6 +40,8 @@ public struct Dispatcher: Sendable {
         self.batchSize = batchSize
         self.logger = logger
         self.unitRandom = unitRandom
+        latency = Dictionary(self.channels.keys.map { ($0, Timer(label: "beckon_dispatch_seconds", dimensions: [("channel", $0)])) },
+                             uniquingKeysWith: { first, _ in first })
     }
 
     /// What one dispatch pass did, for logs and `run --once` output.
@@ -219,7 +223,7 @@ public struct Dispatcher: Sendable {
             let started = ContinuousClock.now
             var outcome = await channel.send(message, now: { clock.now })
             await limiter?.release()
-            Timer(label: "beckon_dispatch_seconds", dimensions: [("channel", id)]).recordInterval(since: started)
+            latency[id]?.recordInterval(since: started)
             outcome.channel = id
             last = outcome
             // Only a transient failure (the gateway surely did not take it, or may recover) moves on.
