@@ -77,7 +77,7 @@ public final class BeckonEngine: Sendable {
     /// Settles what a previous process left in flight. Call once before the first cycle.
     public func recover() throws -> Dispatcher.Summary {
         // A crash between a customer import and its RFM recomputation would leave stale boundaries.
-        try store.refreshRFMBreakpoints(at: clock.now)
+        try store.refreshRFMBreakpointsIfStale(at: clock.now)
         var summary = Dispatcher.Summary()
         try dispatcher.recoverAfterCrash(into: &summary)
         if let first = summary.firstEventAt, let last = summary.lastEventAt {

@@ -10,10 +10,13 @@ public struct PlanPreview {
     public let store: SQLiteStore
     let planner: Planner
     let gate: SendGate
+    /// Read once: `plan` calls `items` for every batch of customers.
+    public let rfm: RFMBreakpoints?
 
-    public init(configuration: BeckonConfiguration, store: SQLiteStore) {
+    public init(configuration: BeckonConfiguration, store: SQLiteStore) throws {
         self.configuration = configuration
         self.store = store
+        rfm = try store.rfmBreakpoints()
         planner = Planner(campaigns: configuration.campaigns, defaultTimeZone: configuration.timeZone,
                           calendar: configuration.calendar, policy: configuration.policy,
                           content: configuration.content)
@@ -37,8 +40,7 @@ public struct PlanPreview {
 
     /// Everything due for `customers` in `window`, as it would be decided at `now`.
     public func items(for batch: [Customer], in window: DateInterval, now: Date) throws -> [Item] {
-        let customers = try store.preparedForEvaluation(batch, for: configuration.campaigns, window: window,
-                                                        rfm: try store.rfmBreakpoints())
+        let customers = try store.preparedForEvaluation(batch, for: configuration.campaigns, window: window, rfm: rfm)
         let suppressions = try store.suppressions(customerIDs: customers.map(\.id), phones: customers.map(\.phone))
         let historyDays = (configuration.policy.caps.rules.values.flatMap { $0 }.map(\.days).max() ?? 30) + 1
         var history = try store.capHistory(customerIDs: customers.map(\.id), since: now.addingTimeInterval(-Double(historyDays) * 86_400))

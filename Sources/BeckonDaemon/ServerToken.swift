@@ -1,4 +1,5 @@
 import BeckonConfig
+import BeckonCore
 import Crypto
 import Foundation
 
@@ -15,7 +16,7 @@ enum ServerToken {
             return existing
         }
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let token = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.map { String(format: "%02x", $0) }.joined()
+        let token = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.hexString
         FileManager.default.createFile(atPath: file.path, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600])
         return token
     }

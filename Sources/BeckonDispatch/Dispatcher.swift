@@ -71,8 +71,7 @@ public struct Dispatcher: Sendable {
         let now = clock.now
         var outcomes: [DispatchOutcome] = []
         for entry in try ledger.pendingAfterCrash() {
-            if let channel = channels[entry.message.channel] ?? routes.candidates(for: entry.message).first.flatMap({ channels[$0] }),
-               channel.deduplicatesByKey {
+            if let channel = routes.candidates(for: entry.message).first.flatMap({ channels[$0] }), channel.deduplicatesByKey {
                 // Safe to send again: the channel cannot deliver the same key twice.
                 outcomes.append(DispatchOutcome(key: entry.message.key, status: .scheduled, reasonCode: "resend_after_crash", retryAt: now))
                 summary.recovered += 1

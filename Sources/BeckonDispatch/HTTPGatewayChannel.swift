@@ -117,31 +117,9 @@ public struct HTTPGatewayChannel: Channel {
 
     private func escape(_ value: String) -> String {
         switch settings.format {
-        case .json: return Self.jsonEscaped(value)
+        case .json: return JSONString.escaped(value)
         case .form: return FormEncoding.escape(value)
         }
-    }
-
-    /// The inside of a JSON string literal (RFC 8259 section 7): quote, backslash and control characters
-    /// escaped, everything else (CJK included) as UTF-8. By hand because JSONEncoder per field cost more than
-    /// the HTTP request in the dispatch benchmark.
-    static func jsonEscaped(_ value: String) -> String {
-        var out = ""
-        out.reserveCapacity(value.utf8.count)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 
     /// Reads a dot path (`data.items.0.id`) from a JSON value.

@@ -56,7 +56,7 @@ public struct ReceiptWriter: Sendable {
         var hashes: [String: String] = [:]
         for name in files.sorted() where name.hasPrefix("receipts-") && !name.hasPrefix(".") {
             let data = try Data(contentsOf: dayFolder.appendingPathComponent(name))
-            hashes[name] = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            hashes[name] = SHA256.hash(data: data).hexString
         }
         var campaigns: [String: [String: [String: Int]]] = [:]
         var totals: [String: Int] = [:]

@@ -80,7 +80,7 @@ public struct BeckonHTTPServer: Sendable {
 
     func deliveryReport(fields: [String: String], channel: String) async throws -> Response {
         guard let endpoint = settings.endpoints[channel] else { return text(.notFound, "no channel '\(channel)' takes delivery reports\n") }
-        switch endpoint.report(from: fields, at: clock.now) {
+        switch endpoint.report(from: fields) {
         case .failure(let error):
             Counter(label: "beckon_delivery_reports_total", dimensions: [("channel", channel), ("result", "rejected")]).increment()
             logger.warning("unusable delivery report", metadata: ["channel": "\(channel)", "reason": "\(error)"])

@@ -24,7 +24,7 @@ public struct ReportEndpoint: Sendable, Hashable {
     }
 
     /// A report's fields (query and form merged) as a ledger report; nil with a reason when unusable.
-    public func report(from fields: [String: String], at now: Date) -> Result<DeliveryReportFields, ReportError> {
+    public func report(from fields: [String: String]) -> Result<DeliveryReportFields, ReportError> {
         switch dialect {
         case .kannel:
             guard let keyText = fields["key"], let key = MessageKey(parsing: keyText) else { return .failure(.init("missing or malformed key")) }

@@ -119,19 +119,7 @@ enum JSONText {
 
     /// A JSON string literal (RFC 8259 section 7).
     static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        "\"" + JSONString.escaped(text) + "\""
     }
 
     static func decode<T: Decodable>(_ text: String?) -> T? {

@@ -28,6 +28,14 @@ extension SQLiteStore {
         return breakpoints
     }
 
+    /// Recomputes the boundaries only when a file was imported after they were computed (a crash between an
+    /// import and its recomputation), so a daemon start does not rescan every customer for nothing.
+    public func refreshRFMBreakpointsIfStale(at now: Date) throws {
+        let lastImport = try writer.read { db in try Double.fetchOne(db, sql: "SELECT MAX(imported_at) FROM imported_file") }
+        if let current = try rfmBreakpoints(), lastImport.map({ $0 <= current.computedAt.timeIntervalSince1970 }) ?? true { return }
+        try refreshRFMBreakpoints(at: now)
+    }
+
     /// The boundaries of the last recomputation; nil before the first customer import.
     public func rfmBreakpoints() throws -> RFMBreakpoints? {
         guard let json = try value(for: Self.rfmBreakpointsKey) else { return nil }

@@ -35,7 +35,7 @@ struct ExplainCommand: ParsableCommand {
         guard let customer = try store.customer(id: customerID) else {
             throw ValidationError("no customer with id '\(customerID)' in \(configuration.database.path)")
         }
-        let preview = PlanPreview(configuration: configuration, store: store)
+        let preview = try PlanPreview(configuration: configuration, store: store)
         let zone = preview.timeZone(for: customer)
         let day = LocalDate(now, in: zone)
         // The whole local day of the customer, so day-based triggers are seen whatever the hour.
@@ -44,7 +44,7 @@ struct ExplainCommand: ParsableCommand {
 
         print("customer \(customer.id) (\(customer.name), \(maskPhone(customer.phone)), zone \(zone.identifier)\(customer.active ? "" : ", inactive"))")
         print("at \(ISOInstant.format(now, in: zone)), local day \(day)")
-        if let breakpoints = try store.rfmBreakpoints() {
+        if let breakpoints = preview.rfm {
             let score = breakpoints.score(customer)
             let segments = configuration.policy.segments.filter { $0.contains(score) }.map(\.name)
             print("RFM \(score) over \(breakpoints.population) active customers (\(ISOInstant.format(breakpoints.computedAt, in: zone))); segments: \(segments.isEmpty ? "none" : segments.joined(separator: ", "))")

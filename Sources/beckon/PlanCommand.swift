@@ -38,7 +38,7 @@ struct PlanCommand: ParsableCommand {
               let end = try parseInstant(to, configuration: configuration), end > start else {
             throw ValidationError("--to must be later than --from")
         }
-        let preview = PlanPreview(configuration: configuration, store: store)
+        let preview = try PlanPreview(configuration: configuration, store: store)
         var items: [PlanPreview.Item] = []
         try store.forEachActiveCustomerBatch(batchSize: 5_000) { customers in
             // Decided as seen at the start of the interval; the gate judges each message at its send time.

@@ -21,7 +21,7 @@ struct HTTPGatewayChannelTests {
     @Test("JSON escaping by hand matches what a JSON parser reads back, control characters included")
     func jsonEscaping() throws {
         let text = "引号\" 反斜杠\\ 换行\n 制表\t \u{01}\u{1F} /路径 😀"
-        let body = Data("[\"\(HTTPGatewayChannel.jsonEscaped(text))\"]".utf8)
+        let body = Data("[\"\(JSONString.escaped(text))\"]".utf8)
         #expect(try JSONSerialization.jsonObject(with: body) as? [String] == [text])
         #expect(HTTPGatewayChannel.split("{{phone}}-{{unknown}}-{{ text }}") == [.placeholder("phone"), .literal("-{{unknown}}"), .literal("-"), .placeholder("text")])
     }
