@@ -19,14 +19,14 @@ enum ChannelFactory {
                 return KannelChannel(id: channel.id, settings: .init(
                     sendsmsURL: kannel.url, username: kannel.username, password: kannel.password, from: kannel.from,
                     dlrBaseURL: reportURL(configuration, channel: channel.id, token: token),
-                    usePOST: kannel.usePOST, maxParts: channel.maxParts, timeout: channel.timeout), concurrency: channel.concurrency)
+                    usePOST: kannel.usePOST, maxParts: channel.maxParts, timeout: channel.timeout))
             case .http:
                 let http = channel.http!
                 return HTTPGatewayChannel(id: channel.id, settings: .init(
                     url: http.url, headers: http.headers, format: http.format == "form" ? .form : .json, bodyTemplate: http.body,
                     providerIDPath: http.providerIDPath, statusPath: http.statusPath, acceptedStatuses: Set(http.acceptedStatuses),
                     transientStatuses: Set(http.transientStatuses), deduplicatesByKey: http.deduplicatesByKey,
-                    maxParts: channel.maxParts, timeout: channel.timeout), concurrency: channel.concurrency)
+                    maxParts: channel.maxParts, timeout: channel.timeout))
             }
         }
     }

@@ -1,9 +1,6 @@
 import BeckonCore
 import BeckonStore
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// A generic HTTP SMS gateway described entirely in configuration: a JSON or form POST whose body is a
 /// template, with Beckon's message key as the provider's client reference.
@@ -53,7 +50,6 @@ public struct HTTPGatewayChannel: Channel {
     public let id: String
     public let settings: Settings
     public var deduplicatesByKey: Bool { settings.deduplicatesByKey }
-    let session: URLSession
     /// The body template split once into literal text and placeholders, so each message costs one pass.
     let bodyParts: [BodyPart]
 
@@ -62,11 +58,15 @@ public struct HTTPGatewayChannel: Channel {
         case placeholder(String)
     }
 
-    public init(id: String, settings: Settings, concurrency: Int = 8) {
+    /// The request headers, made once: the content type, then the configured ones.
+    let headers: [(String, String)]
+
+    public init(id: String, settings: Settings) {
         self.id = id
         self.settings = settings
         bodyParts = Self.split(settings.bodyTemplate)
-        session = GatewaySession.make(concurrency: concurrency, timeout: settings.timeout)
+        headers = [("Content-Type", settings.format == .json ? "application/json; charset=utf-8" : "application/x-www-form-urlencoded")]
+            + settings.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     /// `{"to": "{{phone}}"}` -> literal `{"to": "`, placeholder `phone`, literal `"}`. An unknown name stays literal.
@@ -176,27 +176,18 @@ public struct HTTPGatewayChannel: Channel {
                                    reasonCode: "too_many_parts(\(encoding.segments)>\(settings.maxParts))",
                                    segments: encoding.segments, encoding: encoding.encoding.rawValue)
         }
-        var request = URLRequest(url: settings.url, timeoutInterval: settings.timeout)
-        request.httpMethod = "POST"
-        request.setValue(settings.format == .json ? "application/json; charset=utf-8" : "application/x-www-form-urlencoded",
-                         forHTTPHeaderField: "Content-Type")
         // The key as idempotency key: providers that honour it drop a repeat (see `deduplicatesByKey`).
-        request.setValue(message.key.description, forHTTPHeaderField: "Idempotency-Key")
-        for (name, value) in settings.headers { request.setValue(value, forHTTPHeaderField: name) }
-        request.httpBody = body(for: message)
+        let headers = self.headers + [("Idempotency-Key", message.key.description)]
         do {
-            let prepared = request
-            guard let (data, response) = try await Deadline.run(seconds: settings.timeout, { try await session.data(for: prepared) }) else {
-                return DispatchOutcome(key: message.key, status: .failed, providerCode: "timeout", reasonCode: "http_timeout",
-                                       retryAt: now(), segments: encoding.segments, encoding: encoding.encoding.rawValue)
-            }
-            let http = response as? HTTPURLResponse
-            return outcome(key: message.key, httpStatus: http?.statusCode ?? 0,
-                           retryAfter: http?.value(forHTTPHeaderField: "Retry-After"), body: data, now: now(),
-                           encoding: encoding)
+            let response = try await GatewayHTTPClient.send(.POST, to: settings.url.absoluteString, headers: headers,
+                                                            body: body(for: message), timeout: settings.timeout)
+            return outcome(key: message.key, httpStatus: response.status, retryAfter: response.headers.first(name: "Retry-After"),
+                           body: response.body, now: now(), encoding: encoding)
+        } catch .timedOut {
+            return DispatchOutcome(key: message.key, status: .failed, providerCode: "timeout", reasonCode: "http_timeout",
+                                   retryAt: now(), segments: encoding.segments, encoding: encoding.encoding.rawValue)
         } catch {
-            return DispatchOutcome(key: message.key, status: .failed, reasonCode: "http_unreachable",
-                                   retryAt: now(),
+            return DispatchOutcome(key: message.key, status: .failed, reasonCode: "http_unreachable", retryAt: now(),
                                    segments: encoding.segments, encoding: encoding.encoding.rawValue)
         }
     }

@@ -1,9 +1,6 @@
 import BeckonCore
 import BeckonStore
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Sends through Kannel's smsbox `sendsms` HTTP interface.
 ///
@@ -39,12 +36,10 @@ public struct KannelChannel: Channel {
     public let settings: Settings
     /// Kannel has no idempotency key: a resend after a crash could reach the customer twice.
     public var deduplicatesByKey: Bool { false }
-    let session: URLSession
 
-    public init(id: String, settings: Settings, concurrency: Int = 8) {
+    public init(id: String, settings: Settings) {
         self.id = id
         self.settings = settings
-        session = GatewaySession.make(concurrency: concurrency, timeout: settings.timeout)
     }
 
     /// The sendsms parameters for one message, in a stable order (tests compare them).
@@ -111,31 +106,21 @@ public struct KannelChannel: Channel {
                                    segments: encoding.segments, encoding: encoding.encoding.rawValue)
         }
         let query = FormEncoding.encode(parameters(for: message))
-        var request: URLRequest
-        if settings.usePOST {
-            request = URLRequest(url: settings.sendsmsURL, timeoutInterval: settings.timeout)
-            request.httpMethod = "POST"
-            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-            request.httpBody = Data(query.utf8)
-        } else {
-            let separator = settings.sendsmsURL.query == nil ? "?" : "&"
-            guard let url = URL(string: settings.sendsmsURL.absoluteString + separator + query) else {
-                return DispatchOutcome(key: message.key, status: .failed, reasonCode: "kannel_bad_url",
-                                       segments: encoding.segments, encoding: encoding.encoding.rawValue)
-            }
-            request = URLRequest(url: url, timeoutInterval: settings.timeout)
-        }
+        let separator = settings.sendsmsURL.query == nil ? "?" : "&"
         do {
-            let prepared = request
-            guard let (data, response) = try await Deadline.run(seconds: settings.timeout, { try await session.data(for: prepared) }) else {
-                return DispatchOutcome(key: message.key, status: .failed, providerCode: "timeout", reasonCode: "kannel_timeout",
-                                       retryAt: now(), segments: encoding.segments, encoding: encoding.encoding.rawValue)
-            }
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            return Self.outcome(key: message.key, httpStatus: status, body: String(decoding: data, as: UTF8.self),
+            let response = settings.usePOST
+                ? try await GatewayHTTPClient.send(.POST, to: settings.sendsmsURL.absoluteString,
+                                                   headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                                                   body: Data(query.utf8), timeout: settings.timeout)
+                : try await GatewayHTTPClient.send(.GET, to: settings.sendsmsURL.absoluteString + separator + query,
+                                                   timeout: settings.timeout)
+            return Self.outcome(key: message.key, httpStatus: response.status, body: String(decoding: response.body, as: UTF8.self),
                                 now: now(), encoding: encoding)
+        } catch .timedOut {
+            return DispatchOutcome(key: message.key, status: .failed, providerCode: "timeout", reasonCode: "kannel_timeout",
+                                   retryAt: now(), segments: encoding.segments, encoding: encoding.encoding.rawValue)
         } catch {
-            // Refused connections and timeouts are transient.
+            // Refused or reset connections are transient.
             return DispatchOutcome(key: message.key, status: .failed, providerCode: nil,
                                    reasonCode: "kannel_unreachable", retryAt: now(),
                                    segments: encoding.segments, encoding: encoding.encoding.rawValue)
