@@ -56,7 +56,7 @@ extension SQLiteStore: CustomerStore {
 
     public func customer(id: String) throws -> Customer? {
         try writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM customer WHERE id = ?", arguments: [id]).map(Self.customer(from:))
+            try Row.fetchOne(db, sql: "SELECT \(Self.customerColumns) FROM customer WHERE id = ?", arguments: [id]).map(Self.customer(from:))
         }
     }
 
@@ -65,7 +65,7 @@ extension SQLiteStore: CustomerStore {
         while true {
             // Keyset pagination: each batch is its own short read, so a long scan never pins the WAL.
             let batch = try writer.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM customer WHERE active = 1 AND id > ? ORDER BY id LIMIT ?",
+                try Row.fetchAll(db, sql: "SELECT \(Self.customerColumns) FROM customer WHERE active = 1 AND id > ? ORDER BY id LIMIT ?",
                                  arguments: [after, batchSize]).map(Self.customer(from:))
             }
             guard let last = batch.last else { return }
@@ -78,24 +78,32 @@ extension SQLiteStore: CustomerStore {
         try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customer") ?? 0 }
     }
 
+    /// The columns `customer(from:)` reads, in the order it reads them.
+    static let customerColumns = """
+        id, name, phone, birthday, birthday_lunar, timezone, tier, tags, attributes, last_order_at, order_count,
+        total_spend, active, consents, source
+        """
+
+    /// Decodes a row selected with `customerColumns`, by position: GRDB's lookup by name lowercases both names
+    /// for every value, which was a visible share of planning and dispatch profiles.
     static func customer(from row: Row) -> Customer {
         var customer = Customer(
-            id: row["id"],
-            name: row["name"],
-            phone: row["phone"],
-            birthday: (row["birthday"] as String?).flatMap { LocalDate(iso: $0) },
-            birthdayIsLunar: row["birthday_lunar"],
-            timeZone: row["timezone"],
-            tier: row["tier"],
-            tags: JSONText.decode(row["tags"]) ?? [],
-            attributes: JSONText.decode(row["attributes"]) ?? [:],
-            lastOrderAt: (row["last_order_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-            orderCount: row["order_count"],
-            totalSpend: row["total_spend"],
-            active: row["active"]
+            id: row[0],
+            name: row[1],
+            phone: row[2],
+            birthday: (row[3] as String?).flatMap { LocalDate(iso: $0) },
+            birthdayIsLunar: row[4],
+            timeZone: row[5],
+            tier: row[6],
+            tags: JSONText.decode(row[7]) ?? [],
+            attributes: JSONText.decode(row[8]) ?? [:],
+            lastOrderAt: (row[9] as Double?).map(Date.init(timeIntervalSince1970:)),
+            orderCount: row[10],
+            totalSpend: row[11],
+            active: row[12]
         )
-        customer.consents = JSONText.decode(row["consents"]) ?? [:]
-        customer.source = row["source"]
+        customer.consents = JSONText.decode(row[13]) ?? [:]
+        customer.source = row[14]
         return customer
     }
 }
