@@ -95,9 +95,11 @@ extension SQLiteStore: MessageLedger {
             for start in stride(from: 0, to: keys.count, by: 500) {
                 let chunk = keys[start..<min(start + 500, keys.count)].map(\.description)
                 // One statement per chunk rather than one per key: statement overhead dominated this step.
+                // `+status` keeps SQLite on the primary key: with a bare `status =` it prefers message_due and
+                // walks every scheduled message for each chunk.
                 try db.execute(sql: """
                     UPDATE message SET status = 'pending', attempts = attempts + 1, updated_at = ?
-                    WHERE key IN (\(databaseQuestionMarks(count: chunk.count))) AND status = 'scheduled'
+                    WHERE key IN (\(databaseQuestionMarks(count: chunk.count))) AND +status = 'scheduled'
                     """, arguments: [now.timeIntervalSince1970] + StatementArguments(chunk))
             }
         }
