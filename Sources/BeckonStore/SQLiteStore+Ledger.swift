@@ -113,35 +113,34 @@ extension SQLiteStore: MessageLedger {
 
     static func record(_ outcome: DispatchOutcome, at now: Date, in db: Database) throws {
         let key = outcome.key.description
+        // Three plain statements by primary key. (UPDATE ... RETURNING with `status NOT IN (...)` read better, but
+        // SQLite builds an ephemeral table for each, which cost more than the update itself in a dispatch profile.)
+        guard let current = try Row.fetchOne(db.cachedStatement(sql: "SELECT status, provider_id, segments, encoding FROM message WHERE key = ?"),
+                                             arguments: [key]),
+              let currentStatus = MessageStatus(rawValue: current[0]) else { return }
+        // A final state never moves again (a late or duplicate report cannot downgrade it).
+        if currentStatus.isFinal { return }
         let status = outcome.retryAt == nil ? outcome.status : .scheduled
-        // A final state never moves again (a late or duplicate report cannot downgrade it): the WHERE clause
-        // leaves such a message alone and RETURNING then yields no row. One statement instead of a read, a
-        // write and a copy, because the dispatcher records every message of every batch here.
-        let update = try db.cachedStatement(sql: """
-            UPDATE message SET status = ?, provider_id = COALESCE(?, provider_id), provider_code = ?, reason_code = ?,
-                segments = CASE WHEN ? > 0 THEN ? ELSE segments END,
-                encoding = CASE WHEN ? <> '' THEN ? ELSE encoding END,
+        let providerID: String? = outcome.providerID ?? current[1] as String?
+        let segments = outcome.segments > 0 ? outcome.segments : current[2] as Int
+        let encoding = outcome.encoding.isEmpty ? current[3] as String : outcome.encoding
+        try db.cachedStatement(sql: """
+            UPDATE message SET status = ?, provider_id = ?, provider_code = ?, reason_code = ?, segments = ?, encoding = ?,
                 send_at = COALESCE(?, send_at), updated_at = ?, channel = COALESCE(?, channel)
-            WHERE key = ? AND status NOT IN (\(finalStatuses))
-            RETURNING provider_id, segments, encoding
-            """)
-        guard let updated = try Row.fetchOne(update, arguments: [
-            status.rawValue, outcome.providerID, outcome.providerCode, outcome.reasonCode,
-            outcome.segments, outcome.segments, outcome.encoding, outcome.encoding,
-            outcome.retryAt?.timeIntervalSince1970, now.timeIntervalSince1970, outcome.channel, key,
-        ]) else { return }
+            WHERE key = ?
+            """).execute(arguments: [
+                status.rawValue, providerID, outcome.providerCode, outcome.reasonCode, segments, encoding,
+                outcome.retryAt?.timeIntervalSince1970, now.timeIntervalSince1970, outcome.channel, key,
+            ])
         // A retry is not a receipt (the message's story continues), except a policy deferral, which says why.
         if outcome.retryAt == nil || outcome.status == .deferred {
             try db.cachedStatement(sql: """
                 INSERT INTO receipt_event (key, status, provider_id, provider_code, reason_code, segments, encoding, event_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [key, outcome.status.rawValue, updated[0] as String?, outcome.providerCode, outcome.reasonCode,
-                                         updated[1] as Int, updated[2] as String, now.timeIntervalSince1970])
+                """).execute(arguments: [key, outcome.status.rawValue, providerID, outcome.providerCode, outcome.reasonCode,
+                                         segments, encoding, now.timeIntervalSince1970])
         }
     }
-
-    /// `'delivered', 'failed', ...` for SQL: the states no outcome or report may move a message out of.
-    static let finalStatuses = MessageStatus.allCases.filter(\.isFinal).map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
     public func pendingAfterCrash() throws -> [LedgerEntry] {
         try writer.read { db in
