@@ -181,12 +181,13 @@ extension SQLiteStore: MessageLedger {
                 WHERE e.event_at >= ? AND e.event_at < ?
                 ORDER BY e.sequence
                 """, arguments: [interval.start.timeIntervalSince1970, interval.end.timeIntervalSince1970]).map { row in
+                // By position, in the SELECT's order (a day's receipts are read whole; lookups by name were half the cost).
                 ReceiptEvent(
-                    sequence: row["sequence"], key: Self.key(from: row), status: MessageStatus(rawValue: row["status"]) ?? .unknown,
-                    channel: row["channel"], phone: row["phone"], variant: row["variant"], providerID: row["provider_id"],
-                    providerCode: row["provider_code"], reasonCode: row["reason_code"], segments: row["segments"],
-                    encoding: row["encoding"], plannedAt: Date(timeIntervalSince1970: row["send_at"]),
-                    eventAt: Date(timeIntervalSince1970: row["event_at"]), source: row["source"])
+                    sequence: row[0], key: MessageKey(campaign: row[9], wave: row[10], customer: row[11],
+                                                      localDate: LocalDate(iso: row[12] as String) ?? LocalDate(dayNumber: 0)),
+                    status: MessageStatus(rawValue: row[1]) ?? .unknown, channel: row[13], phone: row[14], variant: row[15],
+                    providerID: row[2], providerCode: row[3], reasonCode: row[4], segments: row[5], encoding: row[6],
+                    plannedAt: Date(timeIntervalSince1970: row[16]), eventAt: Date(timeIntervalSince1970: row[7]), source: row[17])
             }
         }
     }
