@@ -27,7 +27,7 @@ public struct MessageComposer: Sendable {
 
     /// Adds the signature and the opt-out line when missing.
     public func decorate(_ body: String, category: MessageCategory) -> String {
-        var text = body.trimmingCharacters(in: .whitespacesAndNewlines)
+        var text = body.trimmedWhitespaceAndNewlines
         if let signature = content.signature, !hasSignature(text) { text = signature + text }
         if category != .transactional, !hasOptOut(text) {
             text += (content.locale == .zh ? "" : " ") + content.optOutText
@@ -42,7 +42,9 @@ public struct MessageComposer: Sendable {
     }
 
     public func hasOptOut(_ text: String) -> Bool {
+        // The Chinese keyword first: it needs no case folding, and most texts that have an opt-out line have it.
+        if text.contains("退订") { return true }
         let folded = text.uppercased()
-        return folded.contains(content.optOutText.uppercased()) || folded.contains("退订") || folded.contains("REPLY STOP")
+        return folded.contains(content.optOutText.uppercased()) || folded.contains("REPLY STOP")
     }
 }

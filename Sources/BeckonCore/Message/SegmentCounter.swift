@@ -26,13 +26,25 @@ public enum SegmentCounter {
     )
     static let extended: Set<Character> = Set("^{}\\[]~|€\u{0C}")
 
+    /// The same alphabet by scalar, for the common case of precomposed text.
+    static let basicScalars: Set<Unicode.Scalar> = Set(basic.flatMap(\.unicodeScalars))
+    static let extendedScalars: Set<Unicode.Scalar> = Set(extended.flatMap(\.unicodeScalars))
+
     public static func isGSM7(_ character: Character) -> Bool { basic.contains(character) || extended.contains(character) }
 
     public static func count(_ text: String) -> Count {
-        // CRLF is one Character in Swift but two septets on the air.
-        let characters = Array(text).flatMap { $0 == "\r\n" ? ["\r", "\n"] as [Character] : [$0] }
-        if characters.allSatisfy(isGSM7) {
-            let widths = characters.map { extended.contains($0) ? 2 : 1 }
+        // Fast path by scalar (each counted message is planned, stored and sent, so this runs three times per
+        // message): a precomposed GSM-7 text is one septet per scalar, two for the extension table, and CRLF
+        // is two scalars as it is two septets on the air.
+        if text.unicodeScalars.allSatisfy({ basicScalars.contains($0) || extendedScalars.contains($0) }) {
+            let widths = text.unicodeScalars.map { extendedScalars.contains($0) ? 2 : 1 }
+            return Count(encoding: .gsm7, units: widths.reduce(0, +), segments: segments(widths, single: 160, part: 153))
+        }
+        // Characters are compared by canonical equivalence, so a decomposed `e` + U+0301 still counts as `é`.
+        // `allSatisfy` on the String stops at the first non-GSM character (at once for Chinese text).
+        if text.allSatisfy({ $0 == "\r\n" || isGSM7($0) }) {
+            // CRLF is one Character in Swift but two septets on the air.
+            let widths = text.flatMap { $0 == "\r\n" ? [1, 1] : [extended.contains($0) ? 2 : 1] }
             return Count(encoding: .gsm7, units: widths.reduce(0, +), segments: segments(widths, single: 160, part: 153))
         }
         // UTF-16 units per scalar: 1 in the BMP, 2 for a surrogate pair (kept together in one part).

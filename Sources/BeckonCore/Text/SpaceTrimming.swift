@@ -16,6 +16,20 @@ extension String {
         return String(scalars[start..<end])
     }
 
+    /// The text without white space or line breaks at either end (Foundation's `.whitespacesAndNewlines`),
+    /// for rendered messages; returns `self` when there is nothing to trim.
+    public var trimmedWhitespaceAndNewlines: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return self }
+        func blank(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.isWhitespace }
+        if !blank(first) && !blank(last) { return self }
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end, blank(scalars[start]) { start = scalars.index(after: start) }
+        while end > start, blank(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+        return String(scalars[start..<end])
+    }
+
     static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
         scalar == " " || scalar == "\t" || (scalar.value >= 0x80 && scalar.properties.generalCategory == .spaceSeparator)
     }

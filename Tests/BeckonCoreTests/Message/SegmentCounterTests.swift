@@ -25,6 +25,10 @@ struct SegmentCounterTests {
         // A surrogate pair is never split: 66 units then the emoji do not fit in the first 67-unit part.
         (String(repeating: "生", count: 66) + "🎂" + String(repeating: "生", count: 5), "UCS-2", 73, 2),
         ("Hello\r\nWorld", "GSM-7", 12, 1),
+        // A decomposed é (e + U+0301) is canonically the GSM-7 é: one septet, with or without a CRLF after it.
+        ("Cafe\u{301}", "GSM-7", 4, 1),
+        ("Cafe\u{301}\r\n{", "GSM-7", 8, 1),
+        ("Caf\u{E9} {ok}", "GSM-7", 11, 1),
     ])
     func knownCases(text: String, encoding: String, units: Int, segments: Int) {
         let count = SegmentCounter.count(text)
