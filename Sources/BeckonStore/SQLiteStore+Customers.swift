@@ -22,36 +22,16 @@ extension SQLiteStore: CustomerStore {
                 order_count = excluded.order_count, total_spend = excluded.total_spend, active = excluded.active,
                 consents = excluded.consents, seen_in = excluded.seen_in, source = excluded.source
             """)
-        // Bound with sqlite3_bind_* directly: building StatementArguments (an existential per value) was a tenth
-        // of a million-row import. The statement is GRDB's cached one, run inside GRDB's transaction.
-        let raw = statement.sqliteStatement
         for customer in customers {
-            sqlite3_reset(raw)
-            var index: Int32 = 0
-            func text(_ value: String?) {
-                index += 1
-                if let value { sqlite3_bind_text(raw, index, value, -1, sqliteTransient) } else { sqlite3_bind_null(raw, index) }
-            }
-            func real(_ value: Double?) {
-                index += 1
-                if let value { sqlite3_bind_double(raw, index, value) } else { sqlite3_bind_null(raw, index) }
-            }
-            func integer(_ value: Int) {
-                index += 1
-                sqlite3_bind_int64(raw, index, Int64(value))
-            }
-            text(customer.id); text(customer.name); text(customer.phone); text(customer.birthday?.description)
-            integer(customer.birthdayIsLunar ? 1 : 0); text(customer.timeZone); text(customer.tier)
-            text(JSONText.encode(customer.tags)); text(JSONText.encode(customer.attributes))
-            real(customer.lastOrderAt?.timeIntervalSince1970); integer(customer.orderCount); real(customer.totalSpend)
-            integer(customer.active ? 1 : 0); text(JSONText.encode(customer.consents)); text(seenIn); text(customer.source)
-            let code = sqlite3_step(raw)
-            guard code == SQLITE_DONE else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: statement.sql)
-            }
+            var bound = BoundStatement(statement)
+            bound.bind(customer.id); bound.bind(customer.name); bound.bind(customer.phone); bound.bind(customer.birthday?.description)
+            bound.bind(customer.birthdayIsLunar ? 1 : 0); bound.bind(customer.timeZone); bound.bind(customer.tier)
+            bound.bind(JSONText.encode(customer.tags)); bound.bind(JSONText.encode(customer.attributes))
+            bound.bind(customer.lastOrderAt?.timeIntervalSince1970); bound.bind(customer.orderCount); bound.bind(customer.totalSpend)
+            bound.bind(customer.active ? 1 : 0); bound.bind(JSONText.encode(customer.consents)); bound.bind(seenIn); bound.bind(customer.source)
+            try bound.execute(in: db)
         }
-        sqlite3_reset(raw)
-        sqlite3_clear_bindings(raw)
+        sqlite3_clear_bindings(statement.sqliteStatement)
     }
 
     public func customer(id: String) throws -> Customer? {
@@ -141,6 +121,3 @@ enum JSONText {
         return try? JSONDecoder().decode(T.self, from: data)
     }
 }
-
-/// SQLite copies the bound text before `sqlite3_bind_text` returns (the Swift string is temporary).
-private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

@@ -31,13 +31,14 @@ extension SQLiteStore: MessageLedger {
             """)
         // What the carrier will charge, as receipts and reconciliation report it.
         let count = SegmentCounter.count(message.text)
-        try insert.execute(arguments: [
-            message.key.description, message.key.campaign, message.key.wave, message.key.customer,
-            message.key.localDate.description, message.category.rawValue, message.phone, message.channel,
-            message.text, message.variant, message.reason, message.sendAt.timeIntervalSince1970,
-            message.validUntil.timeIntervalSince1970, status.rawValue, reasonCode, count.segments, count.encoding.rawValue,
-            now.timeIntervalSince1970, now.timeIntervalSince1970, message.source,
-        ])
+        var bound = BoundStatement(insert)
+        bound.bind(message.key.description); bound.bind(message.key.campaign); bound.bind(message.key.wave)
+        bound.bind(message.key.customer); bound.bind(message.key.localDate.description); bound.bind(message.category.rawValue)
+        bound.bind(message.phone); bound.bind(message.channel); bound.bind(message.text); bound.bind(message.variant)
+        bound.bind(message.reason); bound.bind(message.sendAt.timeIntervalSince1970); bound.bind(message.validUntil.timeIntervalSince1970)
+        bound.bind(status.rawValue); bound.bind(reasonCode); bound.bind(count.segments); bound.bind(count.encoding.rawValue)
+        bound.bind(now.timeIntervalSince1970); bound.bind(now.timeIntervalSince1970); bound.bind(message.source)
+        try bound.execute(in: db)
         return db.changesCount > 0
     }
 
@@ -115,30 +116,35 @@ extension SQLiteStore: MessageLedger {
         let key = outcome.key.description
         // Three plain statements by primary key. (UPDATE ... RETURNING with `status NOT IN (...)` read better, but
         // SQLite builds an ephemeral table for each, which cost more than the update itself in a dispatch profile.)
-        guard let current = try Row.fetchOne(db.cachedStatement(sql: "SELECT status, provider_id, segments, encoding FROM message WHERE key = ?"),
-                                             arguments: [key]),
-              let currentStatus = MessageStatus(rawValue: current[0]) else { return }
+        var lookup = BoundStatement(try db.cachedStatement(sql: "SELECT status, provider_id, segments, encoding FROM message WHERE key = ?"))
+        lookup.bind(key)
+        guard let current = try lookup.first(in: db, { row in
+            (status: row.text(0).flatMap(MessageStatus.init(rawValue:)), providerID: row.text(1), segments: row.int(2), encoding: row.text(3) ?? "")
+        }), let currentStatus = current.status else { return }
         // A final state never moves again (a late or duplicate report cannot downgrade it).
         if currentStatus.isFinal { return }
         let status = outcome.retryAt == nil ? outcome.status : .scheduled
-        let providerID: String? = outcome.providerID ?? current[1] as String?
-        let segments = outcome.segments > 0 ? outcome.segments : current[2] as Int
-        let encoding = outcome.encoding.isEmpty ? current[3] as String : outcome.encoding
-        try db.cachedStatement(sql: """
+        let providerID = outcome.providerID ?? current.providerID
+        let segments = outcome.segments > 0 ? outcome.segments : current.segments
+        let encoding = outcome.encoding.isEmpty ? current.encoding : outcome.encoding
+        var update = BoundStatement(try db.cachedStatement(sql: """
             UPDATE message SET status = ?, provider_id = ?, provider_code = ?, reason_code = ?, segments = ?, encoding = ?,
                 send_at = COALESCE(?, send_at), updated_at = ?, channel = COALESCE(?, channel)
             WHERE key = ?
-            """).execute(arguments: [
-                status.rawValue, providerID, outcome.providerCode, outcome.reasonCode, segments, encoding,
-                outcome.retryAt?.timeIntervalSince1970, now.timeIntervalSince1970, outcome.channel, key,
-            ])
+            """))
+        update.bind(status.rawValue); update.bind(providerID); update.bind(outcome.providerCode); update.bind(outcome.reasonCode)
+        update.bind(segments); update.bind(encoding); update.bind(outcome.retryAt?.timeIntervalSince1970)
+        update.bind(now.timeIntervalSince1970); update.bind(outcome.channel); update.bind(key)
+        try update.execute(in: db)
         // A retry is not a receipt (the message's story continues), except a policy deferral, which says why.
         if outcome.retryAt == nil || outcome.status == .deferred {
-            try db.cachedStatement(sql: """
+            var receipt = BoundStatement(try db.cachedStatement(sql: """
                 INSERT INTO receipt_event (key, status, provider_id, provider_code, reason_code, segments, encoding, event_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [key, outcome.status.rawValue, providerID, outcome.providerCode, outcome.reasonCode,
-                                         segments, encoding, now.timeIntervalSince1970])
+                """))
+            receipt.bind(key); receipt.bind(outcome.status.rawValue); receipt.bind(providerID); receipt.bind(outcome.providerCode)
+            receipt.bind(outcome.reasonCode); receipt.bind(segments); receipt.bind(encoding); receipt.bind(now.timeIntervalSince1970)
+            try receipt.execute(in: db)
         }
     }
 
