@@ -114,22 +114,24 @@ public final class BeckonEngine: Sendable {
         let start = previous.map { $0 < now ? $0 : now } ?? now
         let window = DateInterval(start: start, end: now)
         let breakpoints = try store.rfmBreakpoints()
+        let writer = PlanWriter(store: store, now: now)
+        // A failed read or plan still lets the batch being written finish before the error goes up.
+        defer { _ = try? writer.finish() }
         try store.forEachActiveCustomerBatch(batchSize: 10_000) { batch in
             let customers = try store.preparedForEvaluation(batch, for: configuration.campaigns, window: window, rfm: breakpoints)
             let suppressions = try store.suppressions(customerIDs: customers.map(\.id), phones: customers.map(\.phone))
             let result = planner.plan(customers: customers, window: window, now: now, suppressions: suppressions)
-            let inserted = try store.schedule(result.messages, at: now)
-            report.planned += inserted.count
-            report.alreadyPlanned += result.messages.count - inserted.count
             let decided = result.decisions.compactMap { decision -> DecidedMessage? in
                 guard let message = decision.message, let reason = decision.verdict.reason else { return nil }
                 return DecidedMessage(message: message, status: decision.verdict.status, reasonCode: reason.code)
             }
-            let recorded = try store.recordDecided(decided, at: now)
-            report.alreadyPlanned += decided.count - recorded.count
-            for item in recorded { report.decided[item.reasonCode, default: 0] += 1 }
-            if !recorded.isEmpty { report.dispatch.noteEvent(at: now) }
+            try writer.enqueue(result.messages, decided: decided)
         }
+        let written = try writer.finish()
+        report.planned += written.planned
+        report.alreadyPlanned += written.alreadyPlanned
+        report.decided.merge(written.decided, uniquingKeysWith: +)
+        if !written.decided.isEmpty { report.dispatch.noteEvent(at: now) }
         // Written after the messages: a crash in between only re-plans keys the ledger already holds.
         try store.setValue(String(now.timeIntervalSince1970), for: Self.evaluatedThroughKey)
     }
