@@ -5,6 +5,9 @@
 /// bodies on dispatch): JSONEncoder per value cost more than the rest of either.
 public enum JSONString {
     public static func escaped(_ value: String) -> String {
+        // Most values (names, phones, whole Chinese messages) need no escape: one byte scan, no copy.
+        // Quote, backslash and control characters are ASCII, never part of a multi-byte UTF-8 sequence.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return value }
         var out = ""
         out.reserveCapacity(value.utf8.count)
         for scalar in value.unicodeScalars {
