@@ -12,7 +12,7 @@ extension SQLiteStore: CustomerLookup {
             var found: [String: Customer] = [:]
             for start in stride(from: 0, to: ids.count, by: 500) {
                 let chunk = Array(ids[start..<min(start + 500, ids.count)])
-                let rows = try Row.fetchAll(db, sql: "SELECT \(Self.customerColumns) FROM customer WHERE id IN (\(databaseQuestionMarks(count: chunk.count)))",
+                let rows = try Row.fetchAll(db.chunkStatement(full: chunk.count == 500, sql: "SELECT \(Self.customerColumns) FROM customer WHERE id IN (\(databaseQuestionMarks(count: chunk.count)))"),
                                             arguments: StatementArguments(chunk))
                 for row in rows {
                     let customer = Self.customer(from: row)

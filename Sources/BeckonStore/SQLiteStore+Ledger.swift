@@ -60,11 +60,11 @@ extension SQLiteStore: MessageLedger {
                 // INDEXED BY pins the per-customer index: with `status IN` and a `send_at` range, SQLite's
                 // planner otherwise picks message_due and walks every sent message of the window for each
                 // batch, which made the dispatcher quadratic (a fifth of a 100,000-message run).
-                let rows = try Row.fetchCursor(db, sql: """
+                let rows = try Row.fetchCursor(db.chunkStatement(full: chunk.count == 500, sql: """
                     SELECT campaign, wave, customer_id, local_date, category, send_at, status
                     FROM message INDEXED BY message_customer
                     WHERE customer_id IN (\(databaseQuestionMarks(count: chunk.count))) AND status IN (\(counted)) AND send_at > ?
-                    """, arguments: StatementArguments(chunk) + [since.timeIntervalSince1970])
+                    """), arguments: StatementArguments(chunk) + [since.timeIntervalSince1970])
                 while let row = try rows.next() {
                     let key = Self.key(from: row)
                     history[key.customer, default: []].append(CapRecord(
@@ -78,9 +78,9 @@ extension SQLiteStore: MessageLedger {
 
     public func due(at now: Date, limit: Int) throws -> [LedgerEntry] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT \(Self.entryColumns) FROM message WHERE status = 'scheduled' AND send_at <= ? ORDER BY send_at, key LIMIT ?
-                """, arguments: [now.timeIntervalSince1970, limit]).map(Self.entry(from:))
+                """), arguments: [now.timeIntervalSince1970, limit]).map(Self.entry(from:))
         }
     }
 
@@ -98,10 +98,10 @@ extension SQLiteStore: MessageLedger {
                 // One statement per chunk rather than one per key: statement overhead dominated this step.
                 // `+status` keeps SQLite on the primary key: with a bare `status =` it prefers message_due and
                 // walks every scheduled message for each chunk.
-                try db.execute(sql: """
+                try db.chunkStatement(full: chunk.count == 500, sql: """
                     UPDATE message SET status = 'pending', attempts = attempts + 1, updated_at = ?
                     WHERE key IN (\(databaseQuestionMarks(count: chunk.count))) AND +status = 'scheduled'
-                    """, arguments: [now.timeIntervalSince1970] + StatementArguments(chunk))
+                    """).execute(arguments: [now.timeIntervalSince1970] + StatementArguments(chunk))
             }
         }
     }
@@ -167,7 +167,7 @@ extension SQLiteStore: MessageLedger {
             var found: [MessageKey: LedgerEntry] = [:]
             for start in stride(from: 0, to: keys.count, by: 500) {
                 let chunk = keys[start..<min(start + 500, keys.count)].map(\.description)
-                for row in try Row.fetchAll(db, sql: "SELECT \(Self.entryColumns) FROM message WHERE key IN (\(databaseQuestionMarks(count: chunk.count)))",
+                for row in try Row.fetchAll(db.chunkStatement(full: chunk.count == 500, sql: "SELECT \(Self.entryColumns) FROM message WHERE key IN (\(databaseQuestionMarks(count: chunk.count)))"),
                                             arguments: StatementArguments(chunk)) {
                     let entry = Self.entry(from: row)
                     found[entry.message.key] = entry

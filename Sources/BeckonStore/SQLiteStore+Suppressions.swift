@@ -37,11 +37,11 @@ extension SQLiteStore: SuppressionStore {
             var rows: [Row] = []
             // Chunked to stay below SQLite's host-parameter limit.
             for chunk in stride(from: 0, to: customerIDs.count, by: 500).map({ Array(customerIDs[$0..<min($0 + 500, customerIDs.count)]) }) {
-                rows += try Row.fetchAll(db, sql: "SELECT * FROM suppression WHERE customer_id IN (\(databaseQuestionMarks(count: chunk.count)))",
+                rows += try Row.fetchAll(db.chunkStatement(full: chunk.count == 500, sql: "SELECT * FROM suppression WHERE customer_id IN (\(databaseQuestionMarks(count: chunk.count)))"),
                                          arguments: StatementArguments(chunk))
             }
             for chunk in stride(from: 0, to: phones.count, by: 500).map({ Array(phones[$0..<min($0 + 500, phones.count)]) }) {
-                rows += try Row.fetchAll(db, sql: "SELECT * FROM suppression WHERE phone IN (\(databaseQuestionMarks(count: chunk.count)))",
+                rows += try Row.fetchAll(db.chunkStatement(full: chunk.count == 500, sql: "SELECT * FROM suppression WHERE phone IN (\(databaseQuestionMarks(count: chunk.count)))"),
                                          arguments: StatementArguments(chunk))
             }
             return Array(Set(rows.map { row in
