@@ -105,7 +105,8 @@ let package = Package(
             dependencies: ["BeckonCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "BeckonConfigTests", dependencies: ["BeckonConfig"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "BeckonStoreTests", dependencies: ["BeckonStore", "BeckonCore"]),
+        .testTarget(name: "BeckonStoreTests", dependencies: ["BeckonStore", "BeckonCore",
+            .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "BeckonInboxTests", dependencies: ["BeckonInbox", "BeckonStore"], resources: [.copy("Fixtures")]),
         // A real loopback SMS gateway with fault injection, shared by the dispatch and CLI tests.
         .target(name: "GatewaySupport", dependencies: [

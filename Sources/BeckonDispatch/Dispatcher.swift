@@ -88,7 +88,6 @@ public struct Dispatcher: Sendable {
         }
     }
 
-    /// Sends everything due now, batch after batch, until nothing is due.
     /// A batch handed to its channels, whose outcomes are not recorded yet.
     struct InFlight {
         var sending: Task<[DispatchOutcome], Never>

@@ -36,8 +36,8 @@ enum GatewayHTTPClient {
     enum Failure: Error {
         /// No answer within the channel's timeout: the gateway may or may not have taken the message.
         case timedOut
-        /// Refused, reset or unresolvable: the gateway surely did not answer.
-        case unreachable(String)
+        /// No usable reply: refused, reset, unresolvable or unreadable. Retried like a timeout.
+        case unreachable
     }
 
     /// Gateways answer in a few bytes; a megabyte is a misbehaving peer, not a reply.
@@ -54,10 +54,10 @@ enum GatewayHTTPClient {
             let response = try await shared.execute(request, deadline: deadline)
             let bytes = try await response.body.collect(upTo: maximumBodyBytes)
             return Response(status: Int(response.status.code), headers: response.headers, body: Data(bytes.readableBytesView))
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
-            throw error == .connectTimeout ? .unreachable("\(error)") : .timedOut
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            throw .timedOut
         } catch {
-            throw .unreachable("\(error)")
+            throw .unreachable
         }
     }
 }

@@ -1,6 +1,7 @@
 import BeckonCore
 import BeckonStore
 import Foundation
+import PropertyBased
 import Testing
 
 @Suite("Delivery reports in the ledger: any order, any repeats")
@@ -20,7 +21,8 @@ struct DeliveryReportTests {
 
     @Test("whatever the order and the repeats, the final state is the most advanced report, and each change has one receipt")
     func anyOrder() throws {
-        var generator = SeededGenerator(seed: 7)
+        // Seeded (PropertyBased's xoshiro256**) so a failing order can be replayed.
+        var generator = Xoshiro(seed: (7, 0x9E37_79B9_7F4A_7C15, 0xBF58_476D_1CE4_E5B9, 0x94D0_49BB_1331_11EB))
         let reports: [MessageStatus] = [.queued, .sent, .delivered, .queued, .sent]
         for _ in 0..<100 {
             let store = try sentMessage()
@@ -53,18 +55,5 @@ struct DeliveryReportTests {
         try store.record([DispatchOutcome(key: Self.key, status: .unknown, reasonCode: "outcome_unknown_after_crash")], at: Self.now)
         #expect(try store.apply(DeliveryReport(channel: "sms", key: Self.key, status: .delivered, at: Self.now)) == .applied(Self.key, .delivered))
         #expect(try store.apply(DeliveryReport(channel: "sms", providerID: "nobody", status: .delivered, at: Self.now)) == .unknownMessage)
-    }
-}
-
-/// A small deterministic generator (SplitMix64) so a failing order can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

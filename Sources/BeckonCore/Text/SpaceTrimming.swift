@@ -5,32 +5,24 @@ extension String {
     /// Written by hand because on Linux the Foundation call bridges through NSString and allocates even when
     /// there is nothing to trim; it was the largest single cost of an import row. Returns `self` unchanged
     /// (no copy) in the common case.
-    public var trimmedSpaces: String {
-        let scalars = unicodeScalars
-        guard let first = scalars.first, let last = scalars.last else { return self }
-        if !Self.isSpace(first) && !Self.isSpace(last) { return self }
-        var start = scalars.startIndex
-        var end = scalars.endIndex
-        while start < end, Self.isSpace(scalars[start]) { start = scalars.index(after: start) }
-        while end > start, Self.isSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
-        return String(scalars[start..<end])
-    }
+    public var trimmedSpaces: String { trimmed(where: Self.isSpace) }
 
     /// The text without white space or line breaks at either end (Foundation's `.whitespacesAndNewlines`),
     /// for rendered messages; returns `self` when there is nothing to trim.
-    public var trimmedWhitespaceAndNewlines: String {
+    public var trimmedWhitespaceAndNewlines: String { trimmed(where: \.properties.isWhitespace) }
+
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == " " || scalar == "\t" || (scalar.value >= 0x80 && scalar.properties.generalCategory == .spaceSeparator)
+    }
+
+    private func trimmed(where blank: (Unicode.Scalar) -> Bool) -> String {
         let scalars = unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return self }
-        func blank(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.isWhitespace }
         if !blank(first) && !blank(last) { return self }
         var start = scalars.startIndex
         var end = scalars.endIndex
         while start < end, blank(scalars[start]) { start = scalars.index(after: start) }
         while end > start, blank(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
         return String(scalars[start..<end])
-    }
-
-    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == " " || scalar == "\t" || (scalar.value >= 0x80 && scalar.properties.generalCategory == .spaceSeparator)
     }
 }

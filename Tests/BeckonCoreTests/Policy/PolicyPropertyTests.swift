@@ -22,7 +22,8 @@ struct PolicyPropertyTests {
     }
 
     static func scenario(seed: Int) -> Scenario {
-        var rng = SeededGenerator(seed: UInt64(seed))
+        // Seeded so a failing scenario can be replayed from its seed.
+        var rng = Xoshiro(seed: (UInt64(seed), 0x9E37_79B9_7F4A_7C15, 0xBF58_476D_1CE4_E5B9, 0x94D0_49BB_1331_11EB))
         let startDay = LocalDate(iso: starts[Int.random(in: 0..<starts.count, using: &rng)])!
         let customers = (0..<40).map { i -> Customer in
             let day = startDay.adding(days: Int.random(in: -1...2, using: &rng))
@@ -125,17 +126,4 @@ final class SentCounter: @unchecked Sendable {
     private var total = 0
     func add(_ n: Int) { lock.lock(); total += n; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return total }
-}
-
-/// SplitMix64: a small seeded generator so that a failing scenario can be replayed from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
