@@ -98,27 +98,54 @@ public struct ReceiptWriter: Sendable {
 
     func writeHour(_ hour: DateInterval) throws -> [URL] {
         let url = file(forHourStarting: hour.start)
-        let events = try ledger.receiptEvents(in: hour)
-        guard !events.isEmpty else { return [] }
-        var text = CSVField.line(Self.columns) + "\r\n"
-        for event in events { text += CSVField.line(row(event)) + "\r\n" }
-        try AtomicFile.write(Data(text.utf8), to: url)
+        var csv: [UInt8] = []
+        CSVField.appendRecord(Self.columns, to: &csv)
+        var lines = Data()
+        var events = 0
+        var timestamps = TimestampText(timeZone: timeZone)
+        try ledger.forEachReceiptEvent(in: hour) { event in
+            events += 1
+            let fields = row(event, timestamps: &timestamps)
+            CSVField.appendRecord(fields, to: &csv)
+            if jsonLines {
+                let object = Dictionary(uniqueKeysWithValues: zip(Self.columns, fields))
+                lines += try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) + Data("\n".utf8)
+            }
+        }
+        guard events > 0 else { return [] }
+        try AtomicFile.write(Data(csv), to: url)
         guard jsonLines else { return [url] }
         let jsonURL = url.deletingPathExtension().appendingPathExtension("jsonl")
-        var lines = Data()
-        for event in events {
-            let object = Dictionary(uniqueKeysWithValues: zip(Self.columns, row(event)))
-            lines += try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) + Data("\n".utf8)
-        }
         try AtomicFile.write(lines, to: jsonURL)
         return [url, jsonURL]
     }
 
-    func row(_ event: ReceiptEvent) -> [String] {
+    func row(_ event: ReceiptEvent, timestamps: inout TimestampText) -> [String] {
         [event.key.description, event.key.campaign, event.variant, event.key.customer,
          includeFullPhone ? event.phone : maskPhone(event.phone), event.channel, event.providerID ?? "",
          event.status.rawValue, event.reasonCode ?? "", event.providerCode ?? "", String(event.segments), event.encoding,
-         ISOInstant.format(event.plannedAt, in: timeZone), ISOInstant.format(event.eventAt, in: timeZone), event.source]
+         timestamps.planned(event.plannedAt), timestamps.event(event.eventAt), event.source]
+    }
+
+    /// The last formatted second of each timestamp column: a batch plans its messages for one instant and
+    /// thousands of receipts share each second, so most rows reuse the text of the row before.
+    struct TimestampText {
+        let timeZone: TimeZone
+        private var lastPlanned: (instant: Date, text: String)?
+        private var lastEvent: (instant: Date, text: String)?
+
+        init(timeZone: TimeZone) { self.timeZone = timeZone }
+
+        mutating func planned(_ instant: Date) -> String { Self.text(instant, in: timeZone, reusing: &lastPlanned) }
+        mutating func event(_ instant: Date) -> String { Self.text(instant, in: timeZone, reusing: &lastEvent) }
+
+        private static func text(_ instant: Date, in zone: TimeZone, reusing last: inout (instant: Date, text: String)?) -> String {
+            // Same whole second (the format has no fraction), so the same text.
+            if let last, floor(last.instant.timeIntervalSince1970) == floor(instant.timeIntervalSince1970) { return last.text }
+            let text = ISOInstant.format(instant, in: zone)
+            last = (instant, text)
+            return text
+        }
     }
 
 }

@@ -48,6 +48,17 @@ struct BoundStatement {
         return read(Columns(raw: raw))
     }
 
+    /// Runs a query and hands every row to `body`, columns by position, without collecting them.
+    func forEachRow(in db: Database, _ body: (Columns) throws -> Void) throws {
+        defer { sqlite3_reset(raw) }
+        while true {
+            let code = sqlite3_step(raw)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else { throw error(code, in: db) }
+            try body(Columns(raw: raw))
+        }
+    }
+
     private func error(_ code: Int32, in db: Database) -> DatabaseError {
         DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: statement.sql)
     }
@@ -62,6 +73,8 @@ struct BoundStatement {
         }
 
         func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(raw, column)) }
+
+        func double(_ column: Int32) -> Double { sqlite3_column_double(raw, column) }
     }
 }
 

@@ -97,10 +97,20 @@ public protocol MessageLedger: Sendable {
     /// Messages left `pending` by a process that died mid-send.
     func pendingAfterCrash() throws -> [LedgerEntry]
     func entry(for key: MessageKey) throws -> LedgerEntry?
-    /// Receipt events whose `eventAt` lies in `interval`, in sequence order.
-    func receiptEvents(in interval: DateInterval) throws -> [ReceiptEvent]
+    /// Hands each receipt event whose `eventAt` lies in `interval` to `body`, in sequence order, without
+    /// holding them all (a busy hour has hundreds of thousands).
+    func forEachReceiptEvent(in interval: DateInterval, _ body: (ReceiptEvent) throws -> Void) throws
     /// Receipt events in `interval` counted by campaign, variant and status (for the daily summary).
     func receiptCounts(in interval: DateInterval) throws -> [ReceiptCount]
+}
+
+extension MessageLedger {
+    /// Receipt events whose `eventAt` lies in `interval`, in sequence order, collected.
+    public func receiptEvents(in interval: DateInterval) throws -> [ReceiptEvent] {
+        var events: [ReceiptEvent] = []
+        try forEachReceiptEvent(in: interval) { events.append($0) }
+        return events
+    }
 }
 
 public struct ReceiptCount: Hashable, Sendable {
