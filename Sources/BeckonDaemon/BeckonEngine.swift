@@ -89,15 +89,21 @@ public final class BeckonEngine: Sendable {
     public func runCycle() async throws -> CycleReport {
         var report = CycleReport()
         let now = clock.now
+        var phase = PhaseTimer()
         report.files = inbox.processReadyFiles(now: now, timeZone: configuration.timeZone)
+        phase.lap("inbox")
         try plan(through: now, into: &report)
+        phase.lap("plan")
         try await dispatcher.dispatchDue(into: &report.dispatch)
         for (channel, bucket) in await dispatcher.rateSnapshots() {
             try store.setValue(String(decoding: try JSONEncoder().encode(bucket), as: UTF8.self), for: Self.rateKeyPrefix + channel)
         }
+        phase.lap("dispatch")
         if let first = report.dispatch.firstEventAt, let last = report.dispatch.lastEventAt {
             report.receiptFiles = try receipts.writeHours(covering: DateInterval(start: first, end: last))
         }
+        phase.lap("receipts")
+        logger.debug("cycle phases", metadata: phase.metadata)
         (report.waiting, report.nextSendAt) = try store.scheduledOutlook()
         Gauge(label: "beckon_queue_depth").record(report.waiting)
         for file in report.files { Counter(label: "beckon_inbox_files_total", dimensions: [("outcome", file.kind.rawValue)]).increment() }

@@ -75,6 +75,10 @@ struct BoundStatement {
         func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(raw, column)) }
 
         func double(_ column: Int32) -> Double { sqlite3_column_double(raw, column) }
+
+        func isNull(_ column: Int32) -> Bool { sqlite3_column_type(raw, column) == SQLITE_NULL }
+
+        func optionalDouble(_ column: Int32) -> Double? { isNull(column) ? nil : double(column) }
     }
 }
 

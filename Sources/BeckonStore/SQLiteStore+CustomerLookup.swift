@@ -12,10 +12,12 @@ extension SQLiteStore: CustomerLookup {
             var found: [String: Customer] = [:]
             for start in stride(from: 0, to: ids.count, by: 500) {
                 let chunk = Array(ids[start..<min(start + 500, ids.count)])
-                let rows = try Row.fetchAll(db.chunkStatement(full: chunk.count == 500, sql: "SELECT \(Self.customerColumns) FROM customer WHERE id IN (\(databaseQuestionMarks(count: chunk.count)))"),
-                                            arguments: StatementArguments(chunk))
-                for row in rows {
-                    let customer = Self.customer(from: row)
+                var query = BoundStatement(try db.chunkStatement(
+                    full: chunk.count == 500,
+                    sql: "SELECT \(Self.customerColumns) FROM customer WHERE id IN (\(databaseQuestionMarks(count: chunk.count)))"))
+                for id in chunk { query.bind(id) }
+                try query.forEachRow(in: db) { columns in
+                    let customer = Self.customer(from: columns)
                     found[customer.id] = customer
                 }
             }

@@ -78,9 +78,15 @@ extension SQLiteStore: MessageLedger {
 
     public func due(at now: Date, limit: Int) throws -> [LedgerEntry] {
         try writer.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: """
+            var query = BoundStatement(try db.cachedStatement(sql: """
                 SELECT \(Self.entryColumns) FROM message WHERE status = 'scheduled' AND send_at <= ? ORDER BY send_at, key LIMIT ?
-                """), arguments: [now.timeIntervalSince1970, limit]).map(Self.entry(from:))
+                """))
+            query.bind(now.timeIntervalSince1970)
+            query.bind(limit)
+            var entries: [LedgerEntry] = []
+            entries.reserveCapacity(limit)
+            try query.forEachRow(in: db) { entries.append(Self.entry(from: $0)) }
+            return entries
         }
     }
 
@@ -98,54 +104,19 @@ extension SQLiteStore: MessageLedger {
                 // One statement per chunk rather than one per key: statement overhead dominated this step.
                 // `+status` keeps SQLite on the primary key: with a bare `status =` it prefers message_due and
                 // walks every scheduled message for each chunk.
-                try db.chunkStatement(full: chunk.count == 500, sql: """
+                var update = BoundStatement(try db.chunkStatement(full: chunk.count == 500, sql: """
                     UPDATE message SET status = 'pending', attempts = attempts + 1, updated_at = ?
                     WHERE key IN (\(databaseQuestionMarks(count: chunk.count))) AND +status = 'scheduled'
-                    """).execute(arguments: [now.timeIntervalSince1970] + StatementArguments(chunk))
+                    """))
+                update.bind(now.timeIntervalSince1970)
+                for key in chunk { update.bind(key) }
+                try update.execute(in: db)
             }
         }
     }
 
     public func record(_ outcomes: [DispatchOutcome], at now: Date) throws {
-        try writer.write { db in
-            for outcome in outcomes { try Self.record(outcome, at: now, in: db) }
-        }
-    }
-
-    static func record(_ outcome: DispatchOutcome, at now: Date, in db: Database) throws {
-        let key = outcome.key.description
-        // Three plain statements by primary key. (UPDATE ... RETURNING with `status NOT IN (...)` read better, but
-        // SQLite builds an ephemeral table for each, which cost more than the update itself in a dispatch profile.)
-        var lookup = BoundStatement(try db.cachedStatement(sql: "SELECT status, provider_id, segments, encoding FROM message WHERE key = ?"))
-        lookup.bind(key)
-        guard let current = try lookup.first(in: db, { row in
-            (status: row.text(0).flatMap(MessageStatus.init(rawValue:)), providerID: row.text(1), segments: row.int(2), encoding: row.text(3) ?? "")
-        }), let currentStatus = current.status else { return }
-        // A final state never moves again (a late or duplicate report cannot downgrade it).
-        if currentStatus.isFinal { return }
-        let status = outcome.retryAt == nil ? outcome.status : .scheduled
-        let providerID = outcome.providerID ?? current.providerID
-        let segments = outcome.segments > 0 ? outcome.segments : current.segments
-        let encoding = outcome.encoding.isEmpty ? current.encoding : outcome.encoding
-        var update = BoundStatement(try db.cachedStatement(sql: """
-            UPDATE message SET status = ?, provider_id = ?, provider_code = ?, reason_code = ?, segments = ?, encoding = ?,
-                send_at = COALESCE(?, send_at), updated_at = ?, channel = COALESCE(?, channel)
-            WHERE key = ?
-            """))
-        update.bind(status.rawValue); update.bind(providerID); update.bind(outcome.providerCode); update.bind(outcome.reasonCode)
-        update.bind(segments); update.bind(encoding); update.bind(outcome.retryAt?.timeIntervalSince1970)
-        update.bind(now.timeIntervalSince1970); update.bind(outcome.channel); update.bind(key)
-        try update.execute(in: db)
-        // A retry is not a receipt (the message's story continues), except a policy deferral, which says why.
-        if outcome.retryAt == nil || outcome.status == .deferred {
-            var receipt = BoundStatement(try db.cachedStatement(sql: """
-                INSERT INTO receipt_event (key, status, provider_id, provider_code, reason_code, segments, encoding, event_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """))
-            receipt.bind(key); receipt.bind(outcome.status.rawValue); receipt.bind(providerID); receipt.bind(outcome.providerCode)
-            receipt.bind(outcome.reasonCode); receipt.bind(segments); receipt.bind(encoding); receipt.bind(now.timeIntervalSince1970)
-            try receipt.execute(in: db)
-        }
+        try writer.write { db in try LedgerOutcomeWriter.record(outcomes, at: now, in: db) }
     }
 
     public func pendingAfterCrash() throws -> [LedgerEntry] {
@@ -233,6 +204,21 @@ extension SQLiteStore: MessageLedger {
 
     /// Decodes a row selected with `entryColumns`, by position: GRDB's lookup by name compares lowercased names
     /// for every value, and the dispatcher decodes hundreds of thousands of these.
+    /// The same decoding through `sqlite3_column_*`, for the dispatcher's batch of due messages.
+    static func entry(from columns: BoundStatement.Columns) -> LedgerEntry {
+        let key = MessageKey(campaign: columns.text(0) ?? "", wave: columns.int(1), customer: columns.text(2) ?? "",
+                             localDate: columns.text(3).flatMap(LocalDate.init(iso:)) ?? LocalDate(dayNumber: 0))
+        let message = PlannedMessage(
+            key: key, category: columns.text(4).flatMap(MessageCategory.init(rawValue:)) ?? .marketing,
+            phone: columns.text(5) ?? "", channel: columns.text(6) ?? "", text: columns.text(7) ?? "", variant: columns.text(8) ?? "",
+            sendAt: Date(timeIntervalSince1970: columns.double(9)), validUntil: Date(timeIntervalSince1970: columns.double(10)),
+            reason: columns.text(11) ?? "", source: columns.text(12) ?? "")
+        return LedgerEntry(
+            message: message, status: columns.text(13).flatMap(MessageStatus.init(rawValue:)) ?? .unknown, attempts: columns.int(14),
+            providerID: columns.text(15), providerCode: columns.text(16), reasonCode: columns.text(17),
+            updatedAt: Date(timeIntervalSince1970: columns.double(18)))
+    }
+
     static func entry(from row: Row) -> LedgerEntry {
         let key = MessageKey(campaign: row[0], wave: row[1], customer: row[2],
                              localDate: LocalDate(iso: row[3] as String) ?? LocalDate(dayNumber: 0))
