@@ -95,6 +95,7 @@ public final class InboxProcessor: @unchecked Sendable {
         let name = url.lastPathComponent
         var converted: URL?
         defer { if let converted { try? FileManager.default.removeItem(at: converted) } }
+        let committer = BatchCommitter(store: store)
         do {
             let sha = try Self.sha256(of: url)
             if let earlier = try store.importedFile(sha256: sha) {
@@ -126,7 +127,7 @@ public final class InboxProcessor: @unchecked Sendable {
             var batchRows = 0
             var lastLine = 0
             func commit() throws {
-                if !dryRun { try store.commitBatch(batch, progress: state) }
+                if !dryRun { try committer.enqueue(batch, progress: state) }
                 batch = ImportBatch()
                 batchRows = 0
                 progress?(state.rows, state.rejectedRows)
@@ -152,6 +153,7 @@ public final class InboxProcessor: @unchecked Sendable {
             }
             state.nextLine = lastLine + 1
             try commit()
+            try committer.finish()
             let record = ImportedFile(sha256: sha, name: name, rows: state.rows, rejectedRows: state.rejectedRows, importedAt: now)
             if !dryRun {
                 // Every rejected row, including those committed before a crash, from the store.
@@ -170,6 +172,9 @@ public final class InboxProcessor: @unchecked Sendable {
                                     reviews.isEmpty ? nil : "\(reviews.count) reply(ies) to review"].compactMap { $0 }.joined(separator: "; "),
                            errors: errors)
         } catch {
+            // A batch may still be committing: wait for it before the file moves (its error, if any, is this one
+            // or came after it).
+            try? committer.finish()
             let reason = "\(error)"
             logger.error("quarantined an unreadable file", metadata: ["file": "\(name)", "reason": "\(reason)"])
             if !dryRun {

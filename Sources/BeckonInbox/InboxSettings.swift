@@ -6,11 +6,14 @@ public struct InboxSettings: Sendable {
     public var aliases: [String: String]
     public var encoding: TextEncoding
     public var keywords: OptOutKeywords
-    /// Rows per transaction; a crash resumes after the last committed batch.
+    /// Rows per transaction; a crash resumes after the last committed batch. 25,000 rather than 10,000: each
+    /// commit writes every index page the batch touched to the WAL, and random phone-index inserts touch most
+    /// of them, so fewer, larger commits took the 1M-row import bench from 9.3 s to 7.5-7.8 s. Two batches are
+    /// in memory at once (one parsed, one committing); 40,000 was faster still but peaked at 170 MB.
     public var batchSize: Int
 
     public init(aliases: [String: String] = [:], encoding: TextEncoding = .auto, keywords: OptOutKeywords = OptOutKeywords(),
-                batchSize: Int = 10_000) {
+                batchSize: Int = 25_000) {
         self.aliases = aliases
         self.encoding = encoding
         self.keywords = keywords
