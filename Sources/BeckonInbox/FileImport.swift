@@ -13,7 +13,7 @@ final class FileImport {
             switch self {
             case .customer(let customer):
                 // Duplicate ids: the last row wins, because the store's upsert applies rows in file order.
-                batch.customers.append(customer)
+                batch.customers.append(CustomerRecord(customer))
             case .event(let event): batch.events.append(event)
             case .optOut(.suppress(let suppression)): batch.suppressions.append(suppression)
             case .optOut(.lift(let phone, let id)): batch.lifts.append((phone, id))

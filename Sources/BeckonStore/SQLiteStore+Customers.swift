@@ -5,12 +5,12 @@ import GRDBSQLite
 
 extension SQLiteStore: CustomerStore {
     public func upsert(_ customers: [Customer]) throws {
-        try writer.write { db in try Self.upsert(customers, seenIn: "", in: db) }
+        try writer.write { db in try Self.upsert(customers.map(CustomerRecord.init), seenIn: "", in: db) }
     }
 
     /// Upserts inside a caller's transaction (the inbox commits a file's batch together with its progress).
     /// `seenIn` names the import that listed the customers (for full snapshots).
-    public static func upsert(_ customers: [Customer], seenIn: String, in db: Database) throws {
+    public static func upsert(_ customers: [CustomerRecord], seenIn: String, in db: Database) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO customer (id, name, phone, birthday, birthday_lunar, timezone, tier, tags, attributes,
                                   last_order_at, order_count, total_spend, active, consents, seen_in, source)
@@ -24,11 +24,11 @@ extension SQLiteStore: CustomerStore {
             """)
         for customer in customers {
             var bound = BoundStatement(statement)
-            bound.bind(customer.id); bound.bind(customer.name); bound.bind(customer.phone); bound.bind(customer.birthday?.description)
+            bound.bind(customer.id); bound.bind(customer.name); bound.bind(customer.phone); bound.bind(customer.birthday)
             bound.bind(customer.birthdayIsLunar ? 1 : 0); bound.bind(customer.timeZone); bound.bind(customer.tier)
-            bound.bind(JSONText.encode(customer.tags)); bound.bind(JSONText.encode(customer.attributes))
-            bound.bind(customer.lastOrderAt?.timeIntervalSince1970); bound.bind(customer.orderCount); bound.bind(customer.totalSpend)
-            bound.bind(customer.active ? 1 : 0); bound.bind(JSONText.encode(customer.consents)); bound.bind(seenIn); bound.bind(customer.source)
+            bound.bind(customer.tags); bound.bind(customer.attributes)
+            bound.bind(customer.lastOrderAt); bound.bind(customer.orderCount); bound.bind(customer.totalSpend)
+            bound.bind(customer.active ? 1 : 0); bound.bind(customer.consents); bound.bind(seenIn); bound.bind(customer.source)
             try bound.execute(in: db)
         }
         sqlite3_clear_bindings(statement.sqliteStatement)

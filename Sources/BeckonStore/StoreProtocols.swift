@@ -208,7 +208,8 @@ public struct ImportRowError: Hashable, Sendable {
 
 /// What one batch of rows of an inbox file changes.
 public struct ImportBatch: Sendable {
-    public var customers: [Customer] = []
+    /// In stored form, encoded by the parser (see `CustomerRecord`).
+    public var customers: [CustomerRecord] = []
     public var events: [CustomerEvent] = []
     public var suppressions: [Suppression] = []
     /// Opt-back-ins (`START`): by phone or customer.
