@@ -5,7 +5,8 @@ import Foundation
 /// Rates are real time, not the business clock (`beckon run --now` replays a date, but a gateway's
 /// messages-per-second are measured by the gateway's own clock), so waiting uses `ContinuousClock` and the
 /// bucket's persisted state uses wall-clock seconds. Hand-written: swift-async-algorithms and NIO have no
-/// async semaphore, and the waiting must be cancellable with the dispatch task.
+/// async semaphore. A cancelled task stops waiting for a rate token (not for a concurrency slot, which a
+/// running send frees soon).
 public actor ChannelLimiter {
     public let channel: String
     public let concurrency: Int
@@ -43,7 +44,8 @@ public actor ChannelLimiter {
         }
         while bucket != nil, let next = bucket!.take(at: wallClock()) {
             let wait = max(0.001, next.timeIntervalSince(wallClock()))
-            try? await Task.sleep(for: .seconds(wait))
+            // Cancelled (the daemon is stopping): stop waiting rather than spin on a sleep that ends at once.
+            do { try await Task.sleep(for: .seconds(wait)) } catch { return }
         }
     }
 

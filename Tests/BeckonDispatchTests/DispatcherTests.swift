@@ -175,6 +175,22 @@ struct DispatcherTests {
         #expect(try #require(await changed.snapshot).tokens == 0)
     }
 
+    @Test("a cancelled send stops waiting for a rate token instead of spinning until one comes")
+    func cancelledWaitForToken() async throws {
+        // A stopped wall clock: the drained bucket never refills, so only cancellation can end the wait.
+        let stopped: @Sendable () -> Date = { pinnedNow() }
+        let limiter = ChannelLimiter(channel: "test", rate: 1, concurrency: 4, wallClock: stopped)
+        await limiter.acquire()
+        await limiter.release()
+        let waiting = Task { await limiter.acquire() }
+        try await Task.sleep(for: .milliseconds(20))
+        waiting.cancel()
+        let clock = ContinuousClock()
+        let started = clock.now
+        await waiting.value
+        #expect(clock.now - started < .seconds(5))
+    }
+
     @Test("concurrency: no more requests in flight than the channel allows")
     func concurrency() async throws {
         let limiter = ChannelLimiter(channel: "test", rate: nil, concurrency: 2, wallClock: { Date() })
