@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Import benchmark: `beckon import` of a realistic 1,000,000-row customer CSV against sqlite3's own
 # `.import --csv` of the same file into a bare table, side by side. Prints both times, the ratio (target:
-# at most 1.5x) and Beckon's peak memory (target: under 200 MB).
+# at most 1.5x) and Beckon's peak memory (target: under 200 MB), and what sqlite3 alone needs to land the
+# same rows in Beckon's stored form.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N="${1:-1000000}"
@@ -25,6 +26,25 @@ sqlite3 "$out/bare.sqlite" ".import --csv $out/customers-$N.csv customer"
 end=$(date +%s.%N)
 sqlite=$(echo "$end - $start" | bc -l)
 
+# A floor for any importer that keeps Beckon's stored form: sqlite3 alone, no parsing or checking, loading the
+# same file into a staging table and upserting it into Beckon's own customer table (its schema, its phone
+# index, the store's WAL settings), the way each batch lands.
+rm -f "$out"/floor.sqlite*
+{
+  echo "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 16384;"
+  sqlite3 "$home/var/beckon.sqlite" ".schema customer"
+  echo ".import --csv $out/customers-$N.csv staging"
+  echo "INSERT INTO customer (id, name, phone, birthday, tier, total_spend, attributes, source)
+        SELECT customer_id, name, phone, birthday, tier, total_spend, json_object('city', city), 'customers.csv:' || rowid
+        FROM staging WHERE true
+        ON CONFLICT(id) DO UPDATE SET name = excluded.name, phone = excluded.phone;"
+} > "$out/floor.sql"
+start=$(date +%s.%N)
+sqlite3 "$out/floor.sqlite" < "$out/floor.sql" > /dev/null
+end=$(date +%s.%N)
+floor=$(echo "$end - $start" | bc -l)
+
 printf 'beckon import: %.2f s for %s rows (peak memory %s MB; target < 200 MB)\n' "$beckon" "$N" "$peak"
 printf 'sqlite3 .import --csv: %.2f s\n' "$sqlite"
-printf 'ratio beckon/sqlite3: %.2f (target <= 1.5)\n' "$(echo "$beckon / $sqlite" | bc -l)"
+printf 'sqlite3 alone into the stored form (staging + upsert, phone index, WAL): %.2f s = %.2fx .import\n' "$floor" "$(echo "$floor / $sqlite" | bc -l)"
+printf 'ratio beckon/sqlite3: %.2f (target <= 1.5); beckon/stored-form floor: %.2f\n' "$(echo "$beckon / $sqlite" | bc -l)" "$(echo "$beckon / $floor" | bc -l)"
