@@ -163,11 +163,18 @@ public struct Dispatcher: Sendable {
         }
     }
 
+    /// Counts a batch's outcomes once per campaign, channel and status: a metrics backend looks a counter up
+    /// under a lock, which per message would be 500 lookups a batch for a handful of distinct counters.
     func count(_ outcomes: [DispatchOutcome]) {
+        struct Dimensions: Hashable { var campaign, channel, status: String }
+        var counts: [Dimensions: Int] = [:]
         for outcome in outcomes {
             let status = outcome.retryAt == nil ? outcome.status.rawValue : "retry"
-            Counter(label: "beckon_messages_total", dimensions: [("campaign", outcome.key.campaign),
-                                                                ("channel", outcome.channel ?? ""), ("status", status)]).increment()
+            counts[Dimensions(campaign: outcome.key.campaign, channel: outcome.channel ?? "", status: status), default: 0] += 1
+        }
+        for (dimensions, count) in counts {
+            Counter(label: "beckon_messages_total", dimensions: [("campaign", dimensions.campaign), ("channel", dimensions.channel),
+                                                                ("status", dimensions.status)]).increment(by: count)
         }
     }
 
