@@ -83,8 +83,8 @@ enum LedgerOutcomeWriter {
     }
 
     static func update(_ changes: [Change], at now: Date, in db: Database) throws {
-        // SQLite names a VALUES list's columns column1, column2, ...; the plan walks the list and finds each
-        // message by primary key.
+        // UPDATE ... FROM needs SQLite 3.33 (Debian 12 ships 3.40). SQLite names a VALUES list's columns
+        // column1, column2, ...; the plan walks the list and finds each message by primary key.
         let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: changes.count).joined(separator: ", ")
         var update = BoundStatement(try db.chunkStatement(full: changes.count == chunkRows, sql: """
             UPDATE message SET status = v.column2, provider_id = v.column3, provider_code = v.column4,
