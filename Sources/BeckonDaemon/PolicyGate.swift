@@ -18,36 +18,36 @@ struct PolicyGate: DispatchGate {
 
     func review(_ messages: [PlannedMessage], now: Date) throws -> [DispatchOutcome] {
         let ids = Array(Set(messages.map(\.key.customer)))
-        let customers = try store.customers(ids: ids)
+        let standings = try store.standings(ids: ids)
         let suppressions = try store.suppressions(customerIDs: ids, phones: Array(Set(messages.map(\.phone))))
         var history = try store.capHistory(customerIDs: ids, since: now.addingTimeInterval(-Double(historyDays + 1) * 86_400))
         var outcomes: [DispatchOutcome] = []
         let campaigns = Dictionary(planner.campaigns.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
 
         for (customerID, group) in Dictionary(grouping: messages, by: \.key.customer) {
-            guard let customer = customers[customerID] else {
+            guard let standing = standings[customerID] else {
                 outcomes += group.map { DispatchOutcome(key: $0.key, status: .dropped, reasonCode: "customer_unknown") }
                 continue
             }
             var reviewable: [PlannedMessage] = []
             for message in group {
                 let campaign = campaigns[message.key.campaign]
-                // Match against the number the message goes to, which may differ from today's.
-                var addressed = customer
-                addressed.phone = message.phone
+                // Match against the number the message goes to, which may differ from today's. (The rule reads
+                // only the customer's id and number.)
+                let addressed = Customer(id: standing.id, name: "", phone: message.phone)
                 if let blocking = SuppressionRule.blocking(suppressions, customer: addressed, category: message.category,
                                                             brandCategory: campaign?.policy.consentCategory, sender: campaign?.sender) {
                     let code = SuppressionRule.verdict(for: blocking).reason?.code ?? "opted_out"
                     outcomes.append(DispatchOutcome(key: message.key, status: .suppressed, reasonCode: code))
-                } else if !customer.active {
+                } else if !standing.active {
                     outcomes.append(DispatchOutcome(key: message.key, status: .suppressed, reasonCode: "customer_inactive"))
                 } else {
                     reviewable.append(message)
                 }
             }
             var customerHistory = history[customerID] ?? []
-            let zone = planner.timeZone(for: customer)
-            for (message, verdict) in caps.review(reviewable, tier: customer.tier, zone: zone, history: &customerHistory, now: now) {
+            let zone = planner.timeZone(named: standing.timeZone, phone: standing.phone)
+            for (message, verdict) in caps.review(reviewable, tier: standing.tier, zone: zone, history: &customerHistory, now: now) {
                 switch verdict {
                 case .send: continue
                 case .deferred(let until, let reason):

@@ -42,8 +42,13 @@ public struct Planner: Sendable {
 
     /// The zone a customer's calendar runs in: their own, else their phone's country's, else the default.
     public func timeZone(for customer: Customer) -> TimeZone {
-        if let identifier = customer.timeZone, let zone = TimeZone(identifier: identifier) { return zone }
-        return PhoneCountryZone.zone(forE164: customer.phone) ?? defaultTimeZone
+        timeZone(named: customer.timeZone, phone: customer.phone)
+    }
+
+    /// The customer's own zone if it names one, else the zone of their number's country, else the default.
+    public func timeZone(named identifier: String?, phone: String) -> TimeZone {
+        if let identifier, let zone = TimeZone(identifier: identifier) { return zone }
+        return PhoneCountryZone.zone(forE164: phone) ?? defaultTimeZone
     }
 
     /// - Parameter suppressions: standing suppressions for the batch's customers (by id or phone).
