@@ -53,6 +53,11 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
             timeZone.secondsFromGMT(for: guess),
             timeZone.secondsFromGMT(for: guess.addingTimeInterval(86_400)),
         ]
+        // One offset a day either side (all but a few days a year): the instant is within 14 hours of the guess,
+        // so inside that span, and needs no round trip. Planning converts every send window this way.
+        if offsets[0] == offsets[1], offsets[1] == offsets[2] {
+            return Date(timeIntervalSince1970: wallSeconds - Double(offsets[1]))
+        }
         // Largest offset first: in an overlap, the earlier instant is the one with the larger offset.
         let candidates = Set(offsets).sorted(by: >).map { Date(timeIntervalSince1970: wallSeconds - Double($0)) }
         for candidate in candidates where Double(timeZone.secondsFromGMT(for: candidate)) == wallSeconds - candidate.timeIntervalSince1970 {
