@@ -11,7 +11,7 @@ import Testing
 struct FaultInjectionTests {
     static let body = #"{"to": "{{phone}}", "text": "{{text}}", "ref": "{{key}}"}"#
 
-    func channel(_ url: URL, id: String = "test", timeout: TimeInterval = 2) -> HTTPGatewayChannel {
+    func channel(_ url: URL, id: String = "test", timeout: TimeInterval = 10) -> HTTPGatewayChannel {
         HTTPGatewayChannel(id: id, settings: .init(url: url, bodyTemplate: Self.body, providerIDPath: "data.id", timeout: timeout))
     }
 
@@ -21,14 +21,17 @@ struct FaultInjectionTests {
         try await gateway.start()
         defer { Task { await gateway.stop() } }
         let message = plannedMessage("你好")
-        let http = channel(gateway.url, timeout: 0.5)
+        // A generous timeout for every fault but the slow reply: on a loaded CI machine a first request
+        // (connection included) took more than half a second, and its 500 came back as a timeout.
+        let http = channel(gateway.url, timeout: 10)
+        let impatient = channel(gateway.url, timeout: 0.5)
 
         gateway.enqueue([.serverError, .throttle(retryAfter: 7), .slow(milliseconds: 1500), .slow(milliseconds: 100), .accept])
         let error = await http.send(message, now: pinnedNow)
         #expect(error.status == .failed && error.retryAt == pinnedNow() && error.providerCode == "500")
         let throttled = await http.send(message, now: pinnedNow)
         #expect(throttled.retryAt == pinnedNow().addingTimeInterval(7))
-        let timedOut = await http.send(message, now: pinnedNow)
+        let timedOut = await impatient.send(message, now: pinnedNow)
         #expect(timedOut.reasonCode == "http_timeout" && timedOut.retryAt != nil, "\(timedOut)")
         let slow = await http.send(message, now: pinnedNow)
         #expect(slow.status == .sent)
