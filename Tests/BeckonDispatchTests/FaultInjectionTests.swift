@@ -36,9 +36,10 @@ struct FaultInjectionTests {
         let slow = await http.send(message, now: pinnedNow)
         #expect(slow.status == .sent)
         #expect(slow.providerID?.hasPrefix("gw-") == true)
-        let dropped = await channel(gateway.droppingURL).send(message, now: pinnedNow)
+        // A dropped line or a refused connection may take until the deadline to give up: a short one keeps this quick.
+        let dropped = await channel(gateway.droppingURL, timeout: 2).send(message, now: pinnedNow)
         #expect(dropped.status == .failed && dropped.retryAt != nil)
-        let refused = await channel(URL(string: "http://127.0.0.1:1/send")!).send(message, now: pinnedNow)
+        let refused = await channel(URL(string: "http://127.0.0.1:1/send")!, timeout: 2).send(message, now: pinnedNow)
         #expect(refused.reasonCode == "http_unreachable" && refused.retryAt != nil)
         // The timed-out request reached the gateway after the client gave up: the channel cannot know,
         // which is why a non-deduplicating channel's retries carry this risk and crash recovery does not resend.
