@@ -89,7 +89,8 @@ public struct ChannelConfiguration: Sendable, Hashable {
     public var failover: String?
     /// The sender identity (brand) that replies on this channel opt out of, for `opt_out_scope: sender`.
     public var sender: String
-    /// Provider codes that mean the number itself is bad (`hard_failure_codes: [BAD_NUMBER]`): Beckon
+    /// Provider codes that mean the number itself is bad (`hard_failure_codes: [BAD_NUMBER]`), in a send's
+    /// reply or a failed delivery report (the whole code or one of its words, such as Kannel's `0x0b`): Beckon
     /// suppresses the number, so no campaign tries it again.
     public var hardFailureCodes: [String] = []
 

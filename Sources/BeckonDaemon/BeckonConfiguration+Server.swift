@@ -7,14 +7,16 @@ extension BeckonConfiguration {
     func serverSettings(token: String) -> BeckonHTTPServer.Settings {
         let endpoints = channels.compactMap { channel -> ReportEndpoint? in
             let sender = optOutScope == .sender ? channel.sender : nil
+            let hardFailureCodes = Set(channel.hardFailureCodes)
             switch channel.kind {
             case .kannel:
-                return ReportEndpoint(channel: channel.id, dialect: .kannel, optOutSender: sender)
+                return ReportEndpoint(channel: channel.id, dialect: .kannel, optOutSender: sender, hardFailureCodes: hardFailureCodes)
             case .http:
                 let http = channel.http!
                 return ReportEndpoint(channel: channel.id, dialect: .generic(
                     idField: http.reportIDField, statusField: http.reportStatusField,
-                    delivered: Set(http.deliveredStatuses), undelivered: Set(http.undeliveredStatuses)), optOutSender: sender)
+                    delivered: Set(http.deliveredStatuses), undelivered: Set(http.undeliveredStatuses)),
+                    optOutSender: sender, hardFailureCodes: hardFailureCodes)
             case .outbox, .spool:
                 return nil
             }

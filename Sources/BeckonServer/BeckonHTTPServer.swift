@@ -88,6 +88,10 @@ public struct BeckonHTTPServer: Sendable {
         case .success(let parsed):
             let result = try store.apply(DeliveryReport(channel: channel, key: parsed.key, providerID: parsed.providerID,
                                                         part: parsed.part, status: parsed.status, providerCode: parsed.providerCode, at: clock.now))
+            if case .applied(let key, let status) = result, status == .undelivered || status == .failed,
+               endpoint.isHardFailure(parsed.providerCode) {
+                try suppressHardFailedNumber(of: key, code: parsed.providerCode, channel: channel)
+            }
             let name: String
             switch result {
             case .applied: name = "applied"
@@ -99,6 +103,15 @@ public struct BeckonHTTPServer: Sendable {
             // 200 even for an unknown message: a gateway retrying it forever would not help.
             return text(.ok, name + "\n")
         }
+    }
+
+    /// A number the network says is bad (unknown subscriber, invalid destination) is never tried again, as
+    /// when a gateway rejects it at send time.
+    func suppressHardFailedNumber(of key: MessageKey, code: String, channel: String) throws {
+        guard let phone = try store.entry(for: key)?.message.phone else { return }
+        try store.addSuppressions([Suppression(phone: phone, source: .hardFailure,
+                                               detail: "channel \(channel) reported \(code) for \(key)", at: clock.now)])
+        logger.notice("suppressed a hard-failed number", metadata: ["phone": "\(maskPhone(phone))", "channel": "\(channel)", "code": "\(code)"])
     }
 
     func reply(fields: [String: String], channel: String) async throws -> Response {

@@ -16,11 +16,23 @@ public struct ReportEndpoint: Sendable, Hashable {
     public var dialect: Dialect
     /// The sender replies on this channel opt out of when opt-outs are scoped by sender; nil: everything.
     public var optOutSender: String?
+    /// The channel's `hard_failure_codes`: a failed delivery report with one of them suppresses the number.
+    public var hardFailureCodes: Set<String>
 
-    public init(channel: String, dialect: Dialect, optOutSender: String? = nil) {
+    public init(channel: String, dialect: Dialect, optOutSender: String? = nil, hardFailureCodes: Set<String> = []) {
         self.channel = channel
         self.dialect = dialect
         self.optOutSender = optOutSender
+        self.hardFailureCodes = hardFailureCodes
+    }
+
+    /// Whether a report's provider code says the number itself is bad: the whole code or one of its words is
+    /// one of `hardFailureCodes`. Words, because Kannel's code is its report type and the SMSC's answer, such as
+    /// `2 NACK/0x0b/Invalid Destination Address`, where `0x0b` is what an operator would list.
+    public func isHardFailure(_ providerCode: String) -> Bool {
+        guard !hardFailureCodes.isEmpty else { return false }
+        if hardFailureCodes.contains(providerCode) { return true }
+        return providerCode.split(whereSeparator: { $0 == " " || $0 == "/" }).contains { hardFailureCodes.contains(String($0)) }
     }
 
     /// A report's fields (query and form merged) as a ledger report; nil with a reason when unusable.

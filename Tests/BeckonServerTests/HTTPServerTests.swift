@@ -25,11 +25,33 @@ struct HTTPServerTests {
     }
 
     func server(_ store: SQLiteStore, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-                scope sender: String? = nil) -> BeckonHTTPServer {
+                scope sender: String? = nil, hardFailureCodes: Set<String> = []) -> BeckonHTTPServer {
         BeckonHTTPServer(settings: .init(port: 0, token: Self.token, endpoints: [
-            ReportEndpoint(channel: "sms", dialect: .kannel, optOutSender: sender),
+            ReportEndpoint(channel: "sms", dialect: .kannel, optOutSender: sender, hardFailureCodes: hardFailureCodes),
             ReportEndpoint(channel: "gw", dialect: .generic(idField: "id", statusField: "status", delivered: ["DELIVRD"], undelivered: ["UNDELIV"])),
         ]), store: store, registry: registry, clock: FixedClock(Self.now), logger: Logger(label: "test"))
+    }
+
+    @Test("a failed report whose code is a hard failure suppresses the number; another failure code does not")
+    func hardFailureReports() async throws {
+        @Sendable func report(answer: String) -> String {
+            "/dlr/sms?token=\(Self.token)&key=\(Self.key.description.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+                + "&status=2&answer=\(answer.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&provider_id="
+        }
+        for (answer, suppressed) in [("NACK/0x0b/Invalid Destination Address", true), ("NACK/0x45/Queue full", false)] {
+            let store = try store()
+            let app = Application(router: server(store, hardFailureCodes: ["0x0b"]).router())
+            try await app.test(.live) { client in
+                try await client.execute(uri: report(answer: answer), method: .get) { #expect(String(buffer: $0.body) == "applied\n") }
+            }
+            #expect(try store.entry(for: Self.key)?.status == .undelivered)
+            let suppressions = try store.suppressions(customerIDs: [], phones: ["+8613800138000"])
+            #expect(suppressions.map(\.source) == (suppressed ? [.hardFailure] : []), "\(answer)")
+            #expect(suppressions.first.map { $0.detail.contains("0x0b") } ?? true)
+        }
+        #expect(ReportEndpoint(channel: "gw", dialect: .kannel, hardFailureCodes: ["REJECTD"]).isHardFailure("REJECTD"))
+        #expect(!ReportEndpoint(channel: "gw", dialect: .kannel, hardFailureCodes: ["0x0b"]).isHardFailure("2 NACK/0x0bad/x"))
+        #expect(!ReportEndpoint(channel: "gw", dialect: .kannel).isHardFailure("2 NACK/0x0b/x"))
     }
 
     func dlr(_ status: Int, part: String = "") -> String {
