@@ -32,10 +32,9 @@ struct PolicyGate: DispatchGate {
             var reviewable: [PlannedMessage] = []
             for message in group {
                 let campaign = campaigns[message.key.campaign]
-                // Match against the number the message goes to, which may differ from today's. (The rule reads
-                // only the customer's id and number.)
-                let addressed = Customer(id: standing.id, name: "", phone: message.phone)
-                if let blocking = SuppressionRule.blocking(suppressions, customer: addressed, category: message.category,
+                // Match against the number the message goes to, which may differ from today's.
+                if let blocking = SuppressionRule.blocking(suppressions, customerID: standing.id, phone: message.phone,
+                                                            category: message.category,
                                                             brandCategory: campaign?.policy.consentCategory, sender: campaign?.sender) {
                     let code = SuppressionRule.verdict(for: blocking).reason?.code ?? "opted_out"
                     outcomes.append(DispatchOutcome(key: message.key, status: .suppressed, reasonCode: code))

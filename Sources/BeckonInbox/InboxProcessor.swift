@@ -95,7 +95,9 @@ public final class InboxProcessor: @unchecked Sendable {
         let name = url.lastPathComponent
         var converted: URL?
         defer { if let converted { try? FileManager.default.removeItem(at: converted) } }
-        let committer = BatchCommitter(store: store)
+        // Batches commit while the next one is parsed, each in one transaction with the progress that resumes
+        // after it (see `WriteBehindQueue`).
+        let commits = WriteBehindQueue(label: "beckon.import-commit")
         do {
             let sha = try Self.sha256(of: url)
             if let earlier = try store.importedFile(sha256: sha) {
@@ -127,7 +129,10 @@ public final class InboxProcessor: @unchecked Sendable {
             var batchRows = 0
             var lastLine = 0
             func commit() throws {
-                if !dryRun { try committer.enqueue(batch, progress: state) }
+                if !dryRun {
+                    let (batch, state, store) = (batch, state, store)
+                    try commits.submit { try store.commitBatch(batch, progress: state) }
+                }
                 batch = ImportBatch()
                 batchRows = 0
                 progress?(state.rows, state.rejectedRows)
@@ -153,7 +158,7 @@ public final class InboxProcessor: @unchecked Sendable {
             }
             state.nextLine = lastLine + 1
             try commit()
-            try committer.finish()
+            try commits.finish()
             let record = ImportedFile(sha256: sha, name: name, rows: state.rows, rejectedRows: state.rejectedRows, importedAt: now)
             if !dryRun {
                 // Every rejected row, including those committed before a crash, from the store.
@@ -174,7 +179,7 @@ public final class InboxProcessor: @unchecked Sendable {
         } catch {
             // A batch may still be committing: wait for it before the file moves (its error, if any, is this one
             // or came after it).
-            try? committer.finish()
+            try? commits.finish()
             let reason = "\(error)"
             logger.error("quarantined an unreadable file", metadata: ["file": "\(name)", "reason": "\(reason)"])
             if !dryRun {

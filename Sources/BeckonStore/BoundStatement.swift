@@ -48,6 +48,13 @@ struct BoundStatement {
         return read(Columns(raw: raw))
     }
 
+    /// Runs a query and collects every row as `read` decodes it, columns by position.
+    func all<T>(in db: Database, _ read: (Columns) -> T) throws -> [T] {
+        var rows: [T] = []
+        try forEachRow(in: db) { rows.append(read($0)) }
+        return rows
+    }
+
     /// Runs a query and hands every row to `body`, columns by position, without collecting them.
     func forEachRow(in db: Database, _ body: (Columns) throws -> Void) throws {
         defer { sqlite3_reset(raw) }

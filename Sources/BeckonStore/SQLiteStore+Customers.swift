@@ -36,7 +36,9 @@ extension SQLiteStore: CustomerStore {
 
     public func customer(id: String) throws -> Customer? {
         try writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.customerColumns) FROM customer WHERE id = ?", arguments: [id]).map(Self.customer(from:))
+            var query = BoundStatement(try db.cachedStatement(sql: "SELECT \(Self.customerColumns) FROM customer WHERE id = ?"))
+            query.bind(id)
+            return try query.first(in: db, Self.customer(from:))
         }
     }
 
@@ -49,10 +51,7 @@ extension SQLiteStore: CustomerStore {
                     sql: "SELECT \(Self.customerColumns) FROM customer WHERE active = 1 AND id > ? ORDER BY id LIMIT ?"))
                 query.bind(after)
                 query.bind(batchSize)
-                var customers: [Customer] = []
-                customers.reserveCapacity(batchSize)
-                try query.forEachRow(in: db) { customers.append(Self.customer(from: $0)) }
-                return customers
+                return try query.all(in: db, Self.customer(from:))
             }
             guard let last = batch.last else { return }
             try body(batch)
@@ -70,10 +69,8 @@ extension SQLiteStore: CustomerStore {
         total_spend, active, consents, source
         """
 
-    /// Decodes a row selected with `customerColumns`, by position: GRDB's lookup by name lowercases both names
-    /// for every value, which was a visible share of planning and dispatch profiles.
-    /// The same decoding, read straight through `sqlite3_column_*`: planning and the dispatcher's policy check
-    /// read every customer they touch, and GRDB's row copying was most of that cost in the dispatch benchmark.
+    /// Decodes a row selected with `customerColumns`, by position, straight through `sqlite3_column_*`: planning
+    /// reads every customer, and GRDB's by-name lookups and row copying were a visible share of its profile.
     static func customer(from columns: BoundStatement.Columns) -> Customer {
         var customer = Customer(
             id: columns.text(0) ?? "",
@@ -92,27 +89,6 @@ extension SQLiteStore: CustomerStore {
         )
         customer.consents = JSONText.decode(columns.text(13)) ?? [:]
         customer.source = columns.text(14) ?? ""
-        return customer
-    }
-
-    static func customer(from row: Row) -> Customer {
-        var customer = Customer(
-            id: row[0],
-            name: row[1],
-            phone: row[2],
-            birthday: (row[3] as String?).flatMap { LocalDate(iso: $0) },
-            birthdayIsLunar: row[4],
-            timeZone: row[5],
-            tier: row[6],
-            tags: JSONText.decode(row[7]) ?? [],
-            attributes: JSONText.decode(row[8]) ?? [:],
-            lastOrderAt: (row[9] as Double?).map(Date.init(timeIntervalSince1970:)),
-            orderCount: row[10],
-            totalSpend: row[11],
-            active: row[12]
-        )
-        customer.consents = JSONText.decode(row[13]) ?? [:]
-        customer.source = row[14]
         return customer
     }
 }

@@ -83,10 +83,7 @@ extension SQLiteStore: MessageLedger {
                 """))
             query.bind(now.timeIntervalSince1970)
             query.bind(limit)
-            var entries: [LedgerEntry] = []
-            entries.reserveCapacity(limit)
-            try query.forEachRow(in: db) { entries.append(Self.entry(from: $0)) }
-            return entries
+            return try query.all(in: db, Self.entry(from:))
         }
     }
 
@@ -121,13 +118,16 @@ extension SQLiteStore: MessageLedger {
 
     public func pendingAfterCrash() throws -> [LedgerEntry] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.entryColumns) FROM message WHERE status = 'pending' ORDER BY key").map(Self.entry(from:))
+            try BoundStatement(try db.cachedStatement(sql: "SELECT \(Self.entryColumns) FROM message WHERE status = 'pending' ORDER BY key"))
+                .all(in: db, Self.entry(from:))
         }
     }
 
     public func entry(for key: MessageKey) throws -> LedgerEntry? {
         try writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.entryColumns) FROM message WHERE key = ?", arguments: [key.description]).map(Self.entry(from:))
+            var query = BoundStatement(try db.cachedStatement(sql: "SELECT \(Self.entryColumns) FROM message WHERE key = ?"))
+            query.bind(key.description)
+            return try query.first(in: db, Self.entry(from:))
         }
     }
 
@@ -138,9 +138,12 @@ extension SQLiteStore: MessageLedger {
             var found: [MessageKey: LedgerEntry] = [:]
             for start in stride(from: 0, to: keys.count, by: 500) {
                 let chunk = keys[start..<min(start + 500, keys.count)].map(\.description)
-                for row in try Row.fetchAll(db.chunkStatement(full: chunk.count == 500, sql: "SELECT \(Self.entryColumns) FROM message WHERE key IN (\(databaseQuestionMarks(count: chunk.count)))"),
-                                            arguments: StatementArguments(chunk)) {
-                    let entry = Self.entry(from: row)
+                var query = BoundStatement(try db.chunkStatement(
+                    full: chunk.count == 500,
+                    sql: "SELECT \(Self.entryColumns) FROM message WHERE key IN (\(databaseQuestionMarks(count: chunk.count)))"))
+                for key in chunk { query.bind(key) }
+                try query.forEachRow(in: db) { columns in
+                    let entry = Self.entry(from: columns)
                     found[entry.message.key] = entry
                 }
             }
@@ -202,9 +205,8 @@ extension SQLiteStore: MessageLedger {
         source, status, attempts, provider_id, provider_code, reason_code, updated_at
         """
 
-    /// Decodes a row selected with `entryColumns`, by position: GRDB's lookup by name compares lowercased names
-    /// for every value, and the dispatcher decodes hundreds of thousands of these.
-    /// The same decoding through `sqlite3_column_*`, for the dispatcher's batch of due messages.
+    /// Decodes a row selected with `entryColumns`, by position, straight through `sqlite3_column_*`: the
+    /// dispatcher decodes hundreds of thousands of these, and GRDB's by-name lookups were a visible share.
     static func entry(from columns: BoundStatement.Columns) -> LedgerEntry {
         let key = MessageKey(campaign: columns.text(0) ?? "", wave: columns.int(1), customer: columns.text(2) ?? "",
                              localDate: columns.text(3).flatMap(LocalDate.init(iso:)) ?? LocalDate(dayNumber: 0))
@@ -217,19 +219,5 @@ extension SQLiteStore: MessageLedger {
             message: message, status: columns.text(13).flatMap(MessageStatus.init(rawValue:)) ?? .unknown, attempts: columns.int(14),
             providerID: columns.text(15), providerCode: columns.text(16), reasonCode: columns.text(17),
             updatedAt: Date(timeIntervalSince1970: columns.double(18)))
-    }
-
-    static func entry(from row: Row) -> LedgerEntry {
-        let key = MessageKey(campaign: row[0], wave: row[1], customer: row[2],
-                             localDate: LocalDate(iso: row[3] as String) ?? LocalDate(dayNumber: 0))
-        let message = PlannedMessage(
-            key: key, category: MessageCategory(rawValue: row[4]) ?? .marketing,
-            phone: row[5], channel: row[6], text: row[7], variant: row[8],
-            sendAt: Date(timeIntervalSince1970: row[9]), validUntil: Date(timeIntervalSince1970: row[10]),
-            reason: row[11], source: row[12])
-        return LedgerEntry(
-            message: message, status: MessageStatus(rawValue: row[13]) ?? .unknown, attempts: row[14],
-            providerID: row[15], providerCode: row[16], reasonCode: row[17],
-            updatedAt: Date(timeIntervalSince1970: row[18]))
     }
 }

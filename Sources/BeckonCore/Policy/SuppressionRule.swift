@@ -9,9 +9,16 @@ public enum SuppressionRule {
     ///   known before dispatch) is stopped by every sender's opt-out, the safe side.
     public static func blocking(_ suppressions: [Suppression], customer: Customer, category: MessageCategory,
                                 brandCategory: String?, sender: String? = nil) -> Suppression? {
+        blocking(suppressions, customerID: customer.id, phone: customer.phone, category: category,
+                 brandCategory: brandCategory, sender: sender)
+    }
+
+    /// The same, for a message to `phone` (which may not be the customer's number today).
+    public static func blocking(_ suppressions: [Suppression], customerID: String, phone: String, category: MessageCategory,
+                                brandCategory: String?, sender: String? = nil) -> Suppression? {
         suppressions
             .filter { s in
-                let matches = (s.customerID != nil && s.customerID == customer.id) || (s.phone != nil && s.phone == customer.phone)
+                let matches = (s.customerID != nil && s.customerID == customerID) || (s.phone != nil && s.phone == phone)
                 guard matches else { return false }
                 if let scope = s.sender, let sender, scope != sender { return false }
                 guard let scope = s.category else { return true }
