@@ -14,7 +14,8 @@ public struct HTTPGatewayChannel: Channel {
         public var url: URL
         public var headers: [String: String]
         public var format: BodyFormat
-        /// Placeholders `{{key}}`, `{{phone}}`, `{{text}}`, `{{campaign}}`, `{{customer}}`, escaped for `format`.
+        /// Placeholders `{{key}}`, `{{phone}}`, `{{text}}`, `{{campaign}}`, `{{customer}}`, `{{variant}}`, escaped for
+        /// `format` (see `GatewayBodyTemplate`).
         /// The template is JSON or `a=b&c=d` text with placeholders in value positions.
         public var bodyTemplate: String
         /// Dot path of the provider's message id in a JSON response, e.g. `data.id`.
@@ -51,12 +52,7 @@ public struct HTTPGatewayChannel: Channel {
     public let settings: Settings
     public var deduplicatesByKey: Bool { settings.deduplicatesByKey }
     /// The body template split once into literal text and placeholders, so each message costs one pass.
-    let bodyParts: [BodyPart]
-
-    enum BodyPart: Hashable, Sendable {
-        case literal(String)
-        case placeholder(String)
-    }
+    let bodyParts: [GatewayBodyTemplate.Part]
 
     /// The request headers, made once: the content type, then the configured ones.
     let headers: [(String, String)]
@@ -64,31 +60,11 @@ public struct HTTPGatewayChannel: Channel {
     public init(id: String, settings: Settings) {
         self.id = id
         self.settings = settings
-        bodyParts = Self.split(settings.bodyTemplate)
+        bodyParts = GatewayBodyTemplate(settings.bodyTemplate).parts
         headers = [("Content-Type", settings.format == .json ? "application/json; charset=utf-8" : "application/x-www-form-urlencoded")]
             + settings.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
-    /// `{"to": "{{phone}}"}` -> literal `{"to": "`, placeholder `phone`, literal `"}`. An unknown name stays literal.
-    static func split(_ template: String) -> [BodyPart] {
-        var parts: [BodyPart] = []
-        var rest = Substring(template)
-        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
-            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-            guard placeholders.contains(name) else {
-                parts.append(.literal(String(rest[..<close.upperBound])))
-                rest = rest[close.upperBound...]
-                continue
-            }
-            if open.lowerBound > rest.startIndex { parts.append(.literal(String(rest[..<open.lowerBound]))) }
-            parts.append(.placeholder(name))
-            rest = rest[close.upperBound...]
-        }
-        if !rest.isEmpty { parts.append(.literal(String(rest))) }
-        return parts
-    }
-
-    static let placeholders: Set<String> = ["key", "phone", "text", "campaign", "customer", "variant"]
 
     /// The request body for one message. Hand-written substitution rather than a template engine because
     /// the escaping differs per format (JSON string escapes vs. form percent-encoding) and the placeholder
@@ -99,15 +75,15 @@ public struct HTTPGatewayChannel: Channel {
         for part in bodyParts {
             switch part {
             case .literal(let text): body += text
-            case .placeholder(let name):
+            case .field(let field):
                 let value: String
-                switch name {
-                case "key": value = message.key.description
-                case "phone": value = message.phone
-                case "text": value = message.text
-                case "campaign": value = message.key.campaign
-                case "customer": value = message.key.customer
-                default: value = message.variant
+                switch field {
+                case .key: value = message.key.description
+                case .phone: value = message.phone
+                case .text: value = message.text
+                case .campaign: value = message.key.campaign
+                case .customer: value = message.key.customer
+                case .variant: value = message.variant
                 }
                 body += escape(value)
             }

@@ -23,7 +23,13 @@ struct HTTPGatewayChannelTests {
         let text = "引号\" 反斜杠\\ 换行\n 制表\t \u{01}\u{1F} /路径 😀"
         let body = Data("[\"\(JSONString.escaped(text))\"]".utf8)
         #expect(try JSONSerialization.jsonObject(with: body) as? [String] == [text])
-        #expect(HTTPGatewayChannel.split("{{phone}}-{{unknown}}-{{ text }}") == [.placeholder("phone"), .literal("-{{unknown}}"), .literal("-"), .placeholder("text")])
+    }
+
+    @Test("a body template splits into literals and fields; an unknown name stays literal and is reported")
+    func bodyTemplate() {
+        let template = GatewayBodyTemplate("{{phone}}-{{unknown}}-{{ text }}{{key")
+        #expect(template.parts == [.field(.phone), .literal("-{{unknown}}-"), .field(.text), .literal("{{key")])
+        #expect(template.unknownPlaceholders == ["unknown"])
     }
 
     @Test("a form body percent-encodes values")

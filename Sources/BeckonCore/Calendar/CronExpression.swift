@@ -133,12 +133,9 @@ public struct CronExpression: Hashable, Sendable, CustomStringConvertible {
         let dowMatch = daysOfWeek.contains(weekday)
             || (lastWeekdays.contains(weekday) && day.day + 7 > length)
             || nthWeekdays.contains([weekday, (day.day - 1) / 7 + 1])
-        switch (domRestricted, dowRestricted) {
-        case (true, true): return domMatch || dowMatch
-        case (true, false): return domMatch
-        case (false, true): return dowMatch
-        case (false, false): return true
-        }
+        // Vixie cron: a field that starts with `*` (`*`, `*/10`) is "unrestricted" only for choosing between
+        // OR and AND; its values still count. `30 10 */10 * *` fires on the 1st, 11th, 21st and 31st.
+        return domRestricted && dowRestricted ? domMatch || dowMatch : domMatch && dowMatch
     }
 
     /// Local times of a matching day, in order.

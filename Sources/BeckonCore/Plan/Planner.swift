@@ -144,7 +144,7 @@ public struct Planner: Sendable {
         var values = customer.attributes
         values["customer_id"] = customer.id
         values["name"] = customer.name
-        if let first = customer.name.first { values["surname"] = String(first) }
+        if let surname = Surname.of(customer.name) { values["surname"] = surname }
         if let tier = customer.tier { values["tier"] = tier }
         if let birthday = customer.birthday { values["birthday"] = birthday.description }
         return values

@@ -29,7 +29,8 @@ public struct OptOutKeywords: Hashable, Sendable {
         if optIn.contains(normalized) { return .optIn(keyword: normalized) }
         // Only multi-letter keywords are looked for inside text: "T" or "R" appear in every sentence.
         let words = Self.words(reply)
-        for keyword in optOut.union(optIn) where keyword.count >= 2 {
+        // Sorted, so a reply holding two keywords is always flagged with the same one.
+        for keyword in optOut.union(optIn).sorted() where keyword.count >= 2 {
             if keyword.unicodeScalars.allSatisfy({ $0.isASCII }) ? words.contains(keyword) : normalized.contains(keyword) {
                 return .review(keyword: keyword)
             }
@@ -47,8 +48,27 @@ public struct OptOutKeywords: Hashable, Sendable {
         return String(out).uppercased()
     }
 
+    /// Runs of letters and digits, split also where Latin meets another script: Chinese has no spaces, so
+    /// in `不要TD了谢谢` the keyword `TD` is a word of its own, while `STOPPED` or `ATDT` hold no `TD` word.
     static func words(_ text: String) -> Set<String> {
-        return Set(FullWidth.toASCII(text).uppercased().split { !($0.isLetter || $0.isNumber) }.map(String.init))
+        var words: Set<String> = []
+        var current = ""
+        var currentIsASCII = false
+        for character in FullWidth.toASCII(text).uppercased() {
+            guard character.isLetter || character.isNumber else {
+                if !current.isEmpty { words.insert(current) }
+                current = ""
+                continue
+            }
+            if !current.isEmpty, character.isASCII != currentIsASCII {
+                words.insert(current)
+                current = ""
+            }
+            current.append(character)
+            currentIsASCII = character.isASCII
+        }
+        if !current.isEmpty { words.insert(current) }
+        return words
     }
 }
 

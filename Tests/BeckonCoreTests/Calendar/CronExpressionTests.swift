@@ -84,3 +84,39 @@ struct CronExpressionTests {
         }
     }
 }
+
+@Suite("Cron expressions against an independent implementation")
+struct CronAgainstCroniterTests {
+    /// Rows of `Fixtures/cron/random-cron.tsv`: 600 random expressions (steps in every field, starred steps,
+    /// ranges, lists, names) with the next six fire times that croniter computed (see `generate.py` there).
+    static let rows: [[String]] = {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/cron/random-cron.tsv")
+        let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: "\t").map(String.init) }
+    }()
+
+    @Test("600 random expressions fire when croniter says they do")
+    func agreesWithCroniter() throws {
+        #expect(Self.rows.count == 600)
+        var disagreements: [String] = []
+        for row in Self.rows {
+            let (expression, start, expected) = (row[0], row[1], Array(row[2...]))
+            let fires = try CronExpression(expression).next(after: ISOInstant.parse(start, defaultZone: .gmt)!, count: expected.count, in: .gmt)
+            let formatted = fires.map { ISOInstant.format($0, in: .gmt).replacingOccurrences(of: "+00:00", with: "Z") }
+            if formatted != expected { disagreements.append("\(expression) after \(start): \(formatted) != \(expected)") }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(5).joined(separator: "\n"))")
+    }
+
+    @Test("a starred step in the day of month fires on those days only", arguments: [
+        ("30 10 */10 * *", ["2026-12-01", "2026-12-11", "2026-12-21", "2026-12-31", "2027-01-01"]),
+        ("0 9 */15 */6 *", ["2027-01-01", "2027-01-16", "2027-01-31", "2027-07-01", "2027-07-16"]),
+        ("0 9 */10 * MON", ["2026-12-21", "2027-01-11", "2027-02-01", "2027-03-01", "2027-05-31"]),
+    ])
+    func starredDayOfMonth(expression: String, days: [String]) throws {
+        let fires = try CronExpression(expression).next(after: ISOInstant.parse("2026-11-30T23:00:00Z", defaultZone: .gmt)!,
+                                                        count: days.count, in: .gmt)
+        #expect(fires.map { LocalDate($0, in: .gmt).description } == days)
+    }
+}
