@@ -85,7 +85,19 @@ public struct BeckonConfiguration: Sendable {
             guard number > 0 || (allowZero && number == 0) else {
                 throw node.error(allowZero ? "must be 0 or more" : "must be greater than 0")
             }
+            // `.inf` or a year would make the daemon's sleeps overflow or never wake.
+            guard number <= 86_400 else { throw node.error("must be at most 86400 seconds (a day)") }
             return number
+        }
+        func databasePath() throws -> URL {
+            guard let node = try root.optional("database") else { return try path("database", default: "var/beckon.sqlite") }
+            let text = try node.string()
+            // Only SQLite files for now: a URL would otherwise become a file called `postgres:` in the home folder.
+            if text.contains("://") {
+                throw node.error("'\(text)' is a URL; this version of Beckon stores in SQLite only: give a file path such as var/beckon.sqlite")
+            }
+            guard !text.trimmedSpaces.isEmpty else { throw node.error("give a file path such as var/beckon.sqlite") }
+            return try path("database", default: "var/beckon.sqlite")
         }
 
         var channels = try root.optional("channels").map(ChannelConfiguration.parseAll) ?? []
@@ -107,7 +119,7 @@ public struct BeckonConfiguration: Sendable {
             home: home,
             inbox: try path("inbox", default: "inbox"),
             outbox: try path("outbox", default: "outbox"),
-            database: try path("database", default: "var/beckon.sqlite"),
+            database: try databasePath(),
             timeZone: try root.optional("timezone")?.timeZone() ?? TimeZone(identifier: "Asia/Shanghai")!,
             tickSeconds: try positive("tick_seconds", default: 60),
             rescanSeconds: try positive("rescan_seconds", default: 30),

@@ -1,3 +1,4 @@
+import BeckonCore
 import Foundation
 
 /// One configured way out for messages: its kind with that kind's settings, and the limits every kind shares.
@@ -154,7 +155,7 @@ public struct ChannelConfiguration: Sendable, Hashable {
                 url: try node.required("url").httpURL(),
                 headers: Dictionary(try node.optional("headers")?.mapping().map { ($0.key, try $0.value.string()) } ?? [],
                                     uniquingKeysWith: { _, last in last }),
-                format: format, body: try node.required("body").string(),
+                format: format, body: try node.required("body").gatewayBody(),
                 providerIDPath: try node.optional("provider_id")?.string(), statusPath: try node.optional("status")?.string(),
                 acceptedStatuses: try strings("accepted_statuses"), transientStatuses: try strings("transient_statuses"),
                 deduplicatesByKey: try node.optional("deduplicates_by_key")?.bool() ?? false,
@@ -188,6 +189,16 @@ public struct ChannelConfiguration: Sendable, Hashable {
 }
 
 extension ConfigNode {
+    /// An `http` channel's body template, whose placeholders must all be message fields.
+    func gatewayBody() throws -> String {
+        let text = try string()
+        if let unknown = GatewayBodyTemplate(text).unknownPlaceholders.first {
+            let known = GatewayBodyTemplate.Field.allCases.map { "{{\($0.rawValue)}}" }.joined(separator: ", ")
+            throw error("unknown placeholder {{\(unknown)}} (known: \(known))")
+        }
+        return text
+    }
+
     /// An `http://` or `https://` URL with a host.
     func httpURL() throws -> URL {
         let text = try string()

@@ -84,6 +84,9 @@ extension ConfigNode {
               max >= 0, days >= 1 else {
             throw error("expected a cap like 2/7d (at most 2 messages in 7 days), got '\(text)'")
         }
+        // A cap of 0 would hold every message of the category until it expires: almost surely a typo, and
+        // "send none" is said by having no such campaign (or `enabled: false`).
+        guard max >= 1 else { throw error("a cap of \(text) allows no message at all; use at least 1 (or disable the campaigns)") }
         return CapRule(max: max, days: days)
     }
 

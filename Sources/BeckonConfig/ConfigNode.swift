@@ -91,7 +91,8 @@ public struct ConfigNode {
     }
 
     public func double() throws -> Double {
-        guard let value = Double(try string()) else { throw error("expected a number, got '\(try string())'") }
+        // Swift reads "inf" and "nan" as numbers; no setting of Beckon's means either.
+        guard let value = Double(try string()), value.isFinite else { throw error("expected a number, got '\(try string())'") }
         return value
     }
 

@@ -35,7 +35,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         let defaultFile = home.appendingPathComponent("var/server.token")
         guard let node else { return ServerConfiguration(tokenFile: defaultFile) }
         try node.rejectUnknownKeys(["host", "port", "token", "token_file", "public_url"])
-        let host = try node.optional("host")?.string() ?? "127.0.0.1"
+        let host = try node.optional("host")?.host() ?? "127.0.0.1"
         let port = try node.optional("port")?.int() ?? 8470
         guard (0...65_535).contains(port) else { throw try node.required("port").error("must be 0 to 65535") }
         let token = try node.optional("token")?.string()
@@ -43,6 +43,22 @@ public struct ServerConfiguration: Sendable, Hashable {
         let file = try node.optional("token_file").map { try ServerConfiguration.path(try $0.string(), home: home) }
         return ServerConfiguration(host: host, port: port, token: token, tokenFile: file ?? defaultFile,
                                    publicURL: try node.optional("public_url")?.httpURL())
+    }
+}
+
+extension ConfigNode {
+    /// An address to listen on: an IPv4 or IPv6 literal, or a host name (letters, digits, `-` and `.`).
+    func host() throws -> String {
+        let text = try string()
+        var v4 = in_addr(), v6 = in6_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1 { return text }
+        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+        let isHostName = !text.isEmpty && text.utf8.count <= 253 && labels.allSatisfy { label in
+            (1...63).contains(label.utf8.count) && label.first != "-" && label.last != "-"
+                && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        }
+        guard isHostName else { throw error("'\(text)' is not an IP address or a host name (e.g. 127.0.0.1, ::1, localhost)") }
+        return text
     }
 }
 

@@ -6,11 +6,13 @@ import ServiceLifecycle
 
 /// The daemon: Beckon's services in one `ServiceGroup`, which owns signal handling.
 public enum BeckonDaemon {
-    /// Where every metric lands; `/metrics` emits it. Bootstrapped once per process by `bootstrapMetrics`.
+    /// Where every metric lands; `/metrics` emits it. Bootstrapped once per process by `bootstrapMetrics`,
+    /// which must run before the engine is made: metrics made earlier (the dispatcher's latency timers) would
+    /// belong to the no-op backend and never appear.
     public static let registry = PrometheusCollectorRegistry()
 
     public static func bootstrapMetrics() {
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        MetricsSystem.bootstrap(HelpfulMetricsFactory(registry: registry))
     }
 
     /// The cycle service, and the HTTP server unless `server.port` is 0.

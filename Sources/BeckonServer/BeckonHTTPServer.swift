@@ -177,12 +177,20 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
-        let presented = bearer ?? request.uri.queryParameters["token"].map(String.init) ?? ""
+        let presented = request.headers[.authorization].flatMap(Self.bearerToken) ?? request.uri.queryParameters["token"].map(String.init) ?? ""
         guard Self.constantTimeEqual(presented, token) else {
             return Response(status: .unauthorized, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "token required\n")))
         }
         return try await next(request, context)
+    }
+
+    /// The credentials of `Authorization: Bearer T`. The scheme is case-insensitive (RFC 9110 11.1), so
+    /// `bearer` and `BEARER` work too, and any run of spaces may follow it.
+    static func bearerToken(_ header: String) -> String? {
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = String(parts[1]).trimmedSpaces
+        return token.isEmpty ? nil : token
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

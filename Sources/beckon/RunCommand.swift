@@ -47,6 +47,7 @@ struct RunCommand: AsyncParsableCommand {
             }
             clock = FixedClock(instant)
         }
+        if !once { BeckonDaemon.bootstrapMetrics() }
         let store = try options.openStore(configuration)
         let engine = try BeckonEngine(configuration: configuration, store: store, clock: clock, logger: logger)
         if once {
@@ -54,7 +55,6 @@ struct RunCommand: AsyncParsableCommand {
             let report = try await engine.runCycle()
             print(CycleReportText.render(report, recovered: recovered, at: clock.now, zone: configuration.timeZone))
         } else {
-            BeckonDaemon.bootstrapMetrics()
             try await BeckonDaemon.serviceGroup(engine: engine, logger: logger).run()
         }
     }

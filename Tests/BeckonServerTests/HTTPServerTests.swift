@@ -69,6 +69,15 @@ struct HTTPServerTests {
                 #expect($0.status == .ok)
                 #expect(String(buffer: $0.body).contains("\"scheduled\":0"))
             }
+            // The scheme is case-insensitive (RFC 9110); a wrong token or another scheme is still refused.
+            for header in ["bearer \(Self.token)", "BEARER  \(Self.token)"] {
+                try await client.execute(uri: "/healthz", method: .get, headers: [.authorization: header]) { #expect($0.status == .ok, "\(header)") }
+            }
+            for header in ["Bearer wrong", "Basic \(Self.token)", "Bearer", "\(Self.token)"] {
+                try await client.execute(uri: "/healthz", method: .get, headers: [.authorization: header]) {
+                    #expect($0.status == .unauthorized, "\(header)")
+                }
+            }
         }
     }
 
