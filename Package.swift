@@ -9,6 +9,9 @@ let package = Package(
     products: [
         .executable(name: "beckon", targets: ["beckon"]),
         .library(name: "BeckonCore", targets: ["BeckonCore"]),
+        // For the fuzz harnesses in Tests/Fuzz, a package of their own.
+        .library(name: "BeckonConfig", targets: ["BeckonConfig"]),
+        .library(name: "BeckonInbox", targets: ["BeckonInbox"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -147,22 +147,13 @@ public struct BeckonHTTPServer: Sendable {
     }
 
     /// Query parameters and, for a form POST, the body's fields (the body wins).
-    ///
-    /// Split by hand rather than with Hummingbird's URLEncodedFormDecoder: that decodes into a fixed
-    /// Decodable type, while the field names here come from each channel's configuration.
     func fields(of request: Request) async throws -> [String: String] {
         var result: [String: String] = [:]
         for (name, value) in request.uri.queryParameters { result[String(name)] = String(value) }
         if request.method == .post {
             var request = request
             let buffer = try await request.collectBody(upTo: 64 * 1024)
-            let body = String(buffer: buffer)
-            for pair in body.split(separator: "&") {
-                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                guard let name = parts.first.flatMap({ String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding }) else { continue }
-                let value = parts.count > 1 ? String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" : ""
-                result[name] = value
-            }
+            result.merge(FormFields.decode(String(buffer: buffer))) { _, body in body }
         }
         return result
     }
