@@ -5,7 +5,8 @@ import PackageDescription
 // libFuzzer harnesses for Beckon's parsers, in a package of their own because they build with
 // `-sanitize=fuzzer,address -parse-as-library` (libFuzzer supplies `main`), which the main package's
 // executables and tests cannot take. Built and run by `scripts/fuzz`; each harness is one file with
-// `LLVMFuzzerTestOneInput`, and its seed corpus is `Corpus/<name>/`.
+// `LLVMFuzzerTestOneInput` and the entry point SwiftPM expects (see FuzzDriver), and its seed corpus is
+// `Corpus/<name>/`.
 //
 // A path dependency is known by its folder's name, which differs between checkouts (main, a CI clone):
 // read it from where this manifest sits instead of spelling it.
@@ -13,7 +14,7 @@ let root = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathCompon
 let beckon = root.lastPathComponent
 
 func harness(_ name: String, _ products: [String]) -> Target {
-    .executableTarget(name: "fuzz-\(name)", dependencies: products.map { .product(name: $0, package: beckon) },
+    .executableTarget(name: "fuzz-\(name)", dependencies: ["FuzzDriver"] + products.map { .product(name: $0, package: beckon) },
                       path: "Sources/fuzz-\(name)")
 }
 
@@ -22,6 +23,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [.package(path: root.path)],
     targets: [
+        .target(name: "CLibFuzzer"),
+        .target(name: "FuzzDriver", dependencies: ["CLibFuzzer"]),
         harness("cron", ["BeckonCore"]),
         harness("template", ["BeckonCore"]),
         harness("form", ["BeckonCore"]),

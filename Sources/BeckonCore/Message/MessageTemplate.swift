@@ -83,8 +83,10 @@ public struct MessageTemplate: Sendable, Hashable {
         }
         var filters: [Filter] = []
         for piece in pieces.dropFirst() {
-            let nameAndArgument = piece.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let nameAndArgument = piece.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
             let name = nameAndArgument[0]
+            guard !name.isEmpty else { throw .badPlaceholder(offset: offset, "a filter name is missing after '|'") }
             let argument = nameAndArgument.count > 1 ? nameAndArgument[1] : nil
             func text() throws(TemplateError) -> String {
                 guard let argument, argument.count >= 2, argument.first == "\"", argument.last == "\"" else {

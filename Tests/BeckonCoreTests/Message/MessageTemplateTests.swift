@@ -38,6 +38,7 @@ struct MessageTemplateTests {
     @Test("malformed templates say where", arguments: [
         ("Hi {{name", "never closed"), ("{{}}", "empty placeholder"), ("{{name | shout}}", "unknown filter 'shout'"),
         ("{{d | date: M}}", "needs a quoted argument"), ("{{p | truncate: x}}", "needs a whole number"), ("{{a b}}", "not a field name"),
+        ("{{name || upper}}", "filter name is missing"), ("{{name | : \"x\"}}", "filter name is missing"), ("{{name |}}", "filter name is missing"),
     ])
     func malformed(source: String, message: String) {
         do {
