@@ -94,6 +94,10 @@ public struct ChannelConfiguration: Sendable, Hashable {
     /// reply or a failed delivery report (the whole code or one of its words, such as Kannel's `0x0b`): Beckon
     /// suppresses the number, so no campaign tries it again.
     public var hardFailureCodes: [String] = []
+    /// A message sent through this channel with no delivery report this long after is overdue (counted in
+    /// `/metrics` and `/healthz`); nil for channels that send no reports (`outbox`, `spool`) or with
+    /// `report_overdue_after: none`.
+    public var reportOverdueAfter: TimeInterval?
 
     public init(id: String, kind: Kind, directory: String = "messages") {
         self.id = id
@@ -103,11 +107,17 @@ public struct ChannelConfiguration: Sendable, Hashable {
         maxParts = 6
         timeout = 10
         sender = id
+        reportOverdueAfter = kind == .kannel || kind == .http ? Self.defaultReportOverdueAfter : nil
     }
+
+    /// A day: reports usually come within minutes, and a handset switched off for a weekend is rarer.
+    public static let defaultReportOverdueAfter: TimeInterval = 86_400
 
     public static let defaultOutbox = ChannelConfiguration(id: "outbox", kind: .outbox)
 
     static let sharedKeys = ["kind", "rate", "concurrency", "max_parts", "timeout", "failover", "sender", "hard_failure_codes"]
+    /// Keys only for channels that send delivery reports.
+    static let reportKeys = ["report_overdue_after"]
 
     static func parseAll(_ node: ConfigNode) throws -> [ChannelConfiguration] {
         let channels = try node.mapping().map { key, value in
@@ -137,14 +147,14 @@ public struct ChannelConfiguration: Sendable, Hashable {
             try node.rejectUnknownKeys(Set(sharedKeys + ["directory"]))
             channel.directory = try node.required("directory").string()
         case .kannel:
-            try node.rejectUnknownKeys(Set(sharedKeys + ["url", "username", "password", "from", "method"]))
+            try node.rejectUnknownKeys(Set(sharedKeys + reportKeys + ["url", "username", "password", "from", "method"]))
             let method = try node.optional("method")?.string().uppercased() ?? "GET"
             guard method == "GET" || method == "POST" else { throw try node.required("method").error("expected GET or POST") }
             channel.kannel = Kannel(url: try node.required("url").httpURL(), username: try node.required("username").string(),
                                     password: try node.required("password").string(), from: try node.optional("from")?.string(),
                                     usePOST: method == "POST")
         case .http:
-            try node.rejectUnknownKeys(Set(sharedKeys + [
+            try node.rejectUnknownKeys(Set(sharedKeys + reportKeys + [
                 "url", "headers", "format", "body", "provider_id", "status", "accepted_statuses", "transient_statuses",
                 "deduplicates_by_key", "report_id_field", "report_status_field", "delivered_statuses", "undelivered_statuses",
             ]))
@@ -184,6 +194,9 @@ public struct ChannelConfiguration: Sendable, Hashable {
         channel.failover = try node.optional("failover")?.identifier()
         channel.sender = try node.optional("sender")?.string() ?? id
         channel.hardFailureCodes = try node.optional("hard_failure_codes")?.list().map { try $0.string() } ?? []
+        if let overdue = try node.optional("report_overdue_after") {
+            channel.reportOverdueAfter = try overdue.string().lowercased() == "none" ? nil : try overdue.duration()
+        }
         return channel
     }
 }

@@ -21,7 +21,9 @@ extension BeckonConfiguration {
                 return nil
             }
         }
+        let overdue = channels.compactMap { channel in channel.reportOverdueAfter.map { (channel.id, $0) } }
         return BeckonHTTPServer.Settings(host: server.host, port: server.port, token: token, endpoints: endpoints,
-                                         keywords: inboxSettings.keywords)
+                                         keywords: inboxSettings.keywords,
+                                         reportOverdueAfter: Dictionary(overdue, uniquingKeysWith: { first, _ in first }))
     }
 }

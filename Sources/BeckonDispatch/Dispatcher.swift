@@ -6,10 +6,10 @@ import Metrics
 
 /// Sends due messages through their channels under the ledger's exactly-once discipline.
 ///
-/// For each batch: due messages are marked `pending` in one transaction *before* any leaves; they are sent
-/// concurrently; the outcomes are recorded in one transaction *after*. A crash between the two leaves
-/// `pending` rows, which `recoverAfterCrash` settles: resent only through a channel that deduplicates by
-/// key, otherwise reported `unknown` for a delivery report or an operator to settle.
+/// Every message is claimed (marked `pending`, owned by this process) *before* it leaves, and only a message
+/// the claim changed is sent; its outcome is recorded *after*. A crash in between leaves `pending` rows,
+/// which `recoverAfterCrash` settles once their owner is gone: resent only through a channel that
+/// deduplicates by key, otherwise reported `unknown` for a delivery report or an operator to settle.
 public struct Dispatcher: Sendable {
     public let ledger: any MessageLedger
     public let channels: [String: any Channel]
@@ -19,6 +19,8 @@ public struct Dispatcher: Sendable {
     public let gate: (any DispatchGate)?
     public let batchSize: Int
     public let logger: Logger
+    /// Who this dispatcher claims messages as (`ProcessInstance.id`; two dispatchers in one test differ).
+    public let claimant: String
     /// Where hard-failed numbers go, and which provider codes per channel mean the number itself is bad
     /// (empty, invalid, not a mobile): such a number is suppressed so no campaign tries it again.
     public var suppressions: (any SuppressionStore)?
@@ -30,8 +32,10 @@ public struct Dispatcher: Sendable {
 
     public init(ledger: any MessageLedger, channels: [any Channel], routes: ChannelRoutes = ChannelRoutes(),
                 limiters: [ChannelLimiter] = [], clock: any WallClock, gate: (any DispatchGate)? = nil,
-                batchSize: Int = 500, logger: Logger, unitRandom: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+                batchSize: Int = 500, logger: Logger, claimant: String = ProcessInstance.current.id,
+                unitRandom: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.ledger = ledger
+        self.claimant = claimant
         self.gate = gate
         self.channels = Dictionary(channels.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.routes = routes
@@ -66,11 +70,12 @@ public struct Dispatcher: Sendable {
         }
     }
 
-    /// Settles messages a previous process left `pending`. Call once at start-up, before dispatching.
+    /// Settles messages a process that is no longer alive left `pending`. Call once at start-up, before
+    /// dispatching; another live process's messages in flight are left to it.
     public func recoverAfterCrash(into summary: inout Summary) throws {
         let now = clock.now
         var outcomes: [DispatchOutcome] = []
-        for entry in try ledger.pendingAfterCrash() {
+        for entry in try ledger.pendingAfterCrash(takenOverBy: claimant, isAlive: ProcessInstance.isAlive) {
             if let channel = routes.candidates(for: entry.message).first.flatMap({ channels[$0] }), channel.deduplicatesByKey {
                 // Safe to send again: the channel cannot deliver the same key twice.
                 outcomes.append(DispatchOutcome(key: entry.message.key, status: .scheduled, reasonCode: "resend_after_crash", retryAt: now))
@@ -88,72 +93,188 @@ public struct Dispatcher: Sendable {
         }
     }
 
-    /// A batch handed to its channels, whose outcomes are not recorded yet.
-    struct InFlight {
-        var sending: Task<[DispatchOutcome], Never>
-        var messages: [PlannedMessage]
-        var attempts: [MessageKey: Int]
+    /// A message the gate let through, waiting for a send slot; not claimed yet.
+    struct Approved: Sendable {
+        var message: PlannedMessage
+        var attempts: Int
+        /// The channel whose send slots it waits for (its first configured route).
+        var slot: String
     }
 
-    /// Sends everything due now, batch after batch, until nothing is due.
+    /// A send that came back, with what recording it needs.
+    struct Answer: Sendable {
+        var outcome: DispatchOutcome
+        var approved: Approved
+    }
+
+    /// Sends everything due now, until nothing is due.
     ///
-    /// Two batches overlap: while one is on the wire, the next is read, reviewed and marked `pending`, so
-    /// the database and the network are busy at once. Every batch is still marked `pending` before any of
-    /// it leaves and recorded after, so a crash leaves at most two batches to recover.
+    /// Due messages are read and reviewed by the gate in batches of `batchSize`, but claimed (marked `pending`)
+    /// only as send slots free up, a few at a time, in one statement each: at any moment no more than a
+    /// channel's `concurrency` of its messages are claimed and not yet answered, so a crash leaves at most
+    /// that many whose outcome is unknown (plus answers not yet recorded). Only keys the claim changed are
+    /// sent. Answers are recorded a chunk at a time (up to `LedgerOutcomeWriter`'s 500, or half a second's
+    /// worth on a slow channel), while the next sends are on the wire.
     public func dispatchDue(into summary: inout Summary) async throws {
-        var previous: InFlight?
-        while true {
-            let now = clock.now
-            let due = try ledger.due(at: now, limit: batchSize)
-            if due.isEmpty { break }
-            var outcomes: [DispatchOutcome] = []
-            var sendable: [PlannedMessage] = []
-            var attempts: [MessageKey: Int] = [:]
-            for entry in due {
-                if entry.message.validUntil <= now {
-                    // Stale after downtime: an expired receipt, never a late burst.
-                    outcomes.append(DispatchOutcome(key: entry.message.key, status: .expired, reasonCode: "past_valid_until"))
-                } else if !routes.candidates(for: entry.message).contains(where: { channels[$0] != nil }) {
-                    outcomes.append(DispatchOutcome(key: entry.message.key, status: .failed, reasonCode: "unknown_channel"))
-                } else {
-                    sendable.append(entry.message)
-                    attempts[entry.message.key] = entry.attempts
+        var feed = DueFeed()
+        var answers: [Answer] = []
+        var oldestAnswer: ContinuousClock.Instant?
+        var inFlight: [String: Int] = [:]
+        var inFlightTotal = 0
+        try await withThrowingTaskGroup(of: Answer.self) { group in
+            while true {
+                // The gate reviews the next batch only once this one is all claimed, so its caps count this
+                // batch as in flight rather than not at all.
+                if feed.waiting == 0 && !feed.exhausted {
+                    try refill(&feed, into: &summary)
+                    continue
+                }
+                // Claim for each channel with enough free slots, all channels in one statement.
+                var candidates: [Approved] = []
+                for slot in feed.channelsWaiting {
+                    let window = self.window(for: slot)
+                    let free = window - inFlight[slot, default: 0]
+                    guard free > 0, free >= min(max(1, window / 4), feed.queued(for: slot)) else { continue }
+                    candidates += feed.take(free, for: slot)
+                }
+                if !candidates.isEmpty {
+                    let claimed = Set(try ledger.claim(candidates.map(\.message.key), by: claimant, at: clock.now))
+                    for approved in candidates where claimed.contains(approved.message.key) {
+                        inFlight[approved.slot, default: 0] += 1
+                        inFlightTotal += 1
+                        group.addTask { Answer(outcome: await self.send(approved.message), approved: approved) }
+                    }
+                    // The rest were claimed by another process first: theirs to send and record, not ours.
+                    if claimed.count < candidates.count {
+                        logger.notice("messages claimed by another process were left to it",
+                                      metadata: ["count": "\(candidates.count - claimed.count)"])
+                    }
+                    continue
+                }
+                guard inFlightTotal > 0, let answer = try await group.next() else { break }
+                inFlight[answer.approved.slot, default: 1] -= 1
+                inFlightTotal -= 1
+                answers.append(answer)
+                let now = ContinuousClock.now
+                if oldestAnswer == nil { oldestAnswer = now }
+                // Also when the pass runs dry, so the next refill's gate and its caller see the outcomes.
+                let drained = inFlightTotal == 0 && feed.waiting == 0
+                if answers.count >= Self.recordChunk || drained || now - oldestAnswer! > .milliseconds(500) {
+                    try record(answers, into: &summary)
+                    answers.removeAll(keepingCapacity: true)
+                    oldestAnswer = nil
                 }
             }
-            if let gate, !sendable.isEmpty {
-                let held = try gate.review(sendable, now: now)
-                let heldKeys = Set(held.map(\.key))
-                sendable.removeAll { heldKeys.contains($0.key) }
-                outcomes += held
-                summary.suppressed += held.filter { $0.status == .suppressed }.count
-                summary.deferred += held.filter { $0.status == .deferred }.count
-                summary.dropped += held.filter { $0.status == .dropped }.count
-            }
-            if !outcomes.isEmpty {
-                try ledger.record(outcomes, at: now)
-                summary.noteEvent(at: now)
-                count(outcomes)
-            }
-            summary.expired += outcomes.filter { $0.status == .expired }.count
-            summary.failed += outcomes.filter { $0.status == .failed }.count
-            guard !sendable.isEmpty else { continue }
-
-            try ledger.markPending(sendable.map(\.key), at: now)
-            let batch = sendable
-            let next = InFlight(sending: Task { await self.send(batch) }, messages: sendable, attempts: attempts)
-            if let previous { try await finish(previous, into: &summary) }
-            previous = next
         }
-        if let previous { try await finish(previous, into: &summary) }
+        try record(answers, into: &summary)
     }
 
-    /// Waits for a batch's outcomes and records them in one transaction.
-    func finish(_ batch: InFlight, into summary: inout Summary) async throws {
-        let byKey = Dictionary(batch.messages.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        let results = await batch.sending.value.map { settleRetry($0, attempts: batch.attempts[$0.key] ?? 0, message: byKey[$0.key]) }
+    /// How many of a channel's messages may be claimed and unanswered at once: its concurrency.
+    func window(for channel: String) -> Int { limiters[channel]?.concurrency ?? Self.defaultWindow }
+
+    /// For a channel without a limiter (tests, tools).
+    static let defaultWindow = 8
+    /// Answers recorded per transaction: the ledger writer's chunk, whose statements it compiles once.
+    static let recordChunk = 500
+
+    /// Due messages read and reviewed, waiting for send slots, and where the next read starts.
+    struct DueFeed {
+        var cursor: DueCursor?
+        /// True once a read from the start found nothing due.
+        var exhausted = false
+        /// Whether anything was read since the last read from the start.
+        var readSinceStart = false
+        private var queues: [String: [Approved]] = [:]
+        private var heads: [String: Int] = [:]
+        private(set) var waiting = 0
+
+        var channelsWaiting: [String] { queues.keys.filter { queued(for: $0) > 0 }.sorted() }
+
+        func queued(for slot: String) -> Int { (queues[slot]?.count ?? 0) - (heads[slot] ?? 0) }
+
+        mutating func append(_ approved: Approved) {
+            queues[approved.slot, default: []].append(approved)
+            waiting += 1
+        }
+
+        mutating func take(_ count: Int, for slot: String) -> [Approved] {
+            guard let queue = queues[slot] else { return [] }
+            let head = heads[slot] ?? 0
+            let end = min(head + count, queue.count)
+            let taken = Array(queue[head..<end])
+            if end == queue.count {
+                queues[slot] = nil
+                heads[slot] = nil
+            } else {
+                heads[slot] = end
+            }
+            waiting -= taken.count
+            return taken
+        }
+    }
+
+    /// Reads the next batch of due messages, settles what must not be sent (expired, no channel, held by the
+    /// gate) and queues the rest for send slots.
+    func refill(_ feed: inout DueFeed, into summary: inout Summary) throws {
+        let now = clock.now
+        let batch = try ledger.due(at: now, after: feed.cursor, limit: batchSize)
+        if batch.entries.isEmpty {
+            // The end of the pass. Once more from the start, for messages that came due meanwhile (retries);
+            // every message of the pass has left `scheduled` or waits for a later time, so none is read twice.
+            if feed.cursor != nil && feed.readSinceStart {
+                feed.cursor = nil
+                feed.readSinceStart = false
+            } else {
+                feed.exhausted = true
+            }
+            return
+        }
+        feed.cursor = batch.next
+        feed.readSinceStart = true
+        var outcomes: [DispatchOutcome] = []
+        var sendable: [Approved] = []
+        for entry in batch.entries {
+            if entry.message.validUntil <= now {
+                // Stale after downtime: an expired receipt, never a late burst.
+                outcomes.append(DispatchOutcome(key: entry.message.key, status: .expired, reasonCode: "past_valid_until"))
+            } else if let slot = routes.candidates(for: entry.message).first(where: { channels[$0] != nil }) {
+                sendable.append(Approved(message: entry.message, attempts: entry.attempts, slot: slot))
+            } else {
+                outcomes.append(DispatchOutcome(key: entry.message.key, status: .failed, reasonCode: "unknown_channel"))
+            }
+        }
+        if let gate, !sendable.isEmpty {
+            let held = try gate.review(sendable.map(\.message), now: now)
+            let heldKeys = Set(held.map(\.key))
+            sendable.removeAll { heldKeys.contains($0.message.key) }
+            outcomes += held
+        }
+        // Settled only where still `scheduled`: a message another process claimed meanwhile is its to record.
+        let settled = try ledger.claimAndRecord(outcomes, by: claimant, at: now)
+        if !settled.isEmpty {
+            summary.noteEvent(at: now)
+            count(settled)
+        }
+        for outcome in settled {
+            switch outcome.status {
+            case .suppressed: summary.suppressed += 1
+            case .deferred: summary.deferred += 1
+            case .dropped: summary.dropped += 1
+            case .expired: summary.expired += 1
+            case .failed: summary.failed += 1
+            default: break
+            }
+        }
+        for approved in sendable { feed.append(approved) }
+    }
+
+    /// Records a chunk of answers in one transaction.
+    func record(_ answers: [Answer], into summary: inout Summary) throws {
+        guard !answers.isEmpty else { return }
+        let results = answers.map { settleRetry($0.outcome, attempts: $0.approved.attempts, message: $0.approved.message) }
         let recordedAt = clock.now
         try ledger.record(results, at: recordedAt)
-        try suppressHardFailures(results, messages: batch.messages, at: recordedAt)
+        try suppressHardFailures(results, messages: answers.map(\.approved.message), at: recordedAt)
         summary.noteEvent(at: recordedAt)
         count(results)
         for result in results {
@@ -204,17 +325,6 @@ public struct Dispatcher: Sendable {
             settled.reasonCode = (outcome.reasonCode ?? "transient") + ";gave_up_at_valid_until"
         }
         return settled
-    }
-
-    private func send(_ messages: [PlannedMessage]) async -> [DispatchOutcome] {
-        await withTaskGroup(of: DispatchOutcome.self) { group in
-            for message in messages {
-                group.addTask { await self.send(message) }
-            }
-            var outcomes: [DispatchOutcome] = []
-            for await outcome in group { outcomes.append(outcome) }
-            return outcomes
-        }
     }
 
     /// One message through its channels: the first, then each failover while the failure is transient.

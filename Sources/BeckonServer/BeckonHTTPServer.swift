@@ -20,9 +20,13 @@ public struct BeckonHTTPServer: Sendable {
         public var endpoints: [String: ReportEndpoint]
         public var keywords: OptOutKeywords
         public var defaultCountryCode: String
+        /// Per channel: how long after it was sent a message without a delivery report is overdue.
+        public var reportOverdueAfter: [String: TimeInterval]
 
         public init(host: String = "127.0.0.1", port: Int, token: String, endpoints: [ReportEndpoint],
-                    keywords: OptOutKeywords = OptOutKeywords(), defaultCountryCode: String = "86") {
+                    keywords: OptOutKeywords = OptOutKeywords(), defaultCountryCode: String = "86",
+                    reportOverdueAfter: [String: TimeInterval] = [:]) {
+            self.reportOverdueAfter = reportOverdueAfter
             self.host = host
             self.port = port
             self.token = token
@@ -57,8 +61,13 @@ public struct BeckonHTTPServer: Sendable {
         router.add(middleware: TokenMiddleware(token: settings.token))
         router.get("/healthz") { _, _ in try healthResponse() }
         router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+            // Read from the ledger at each scrape: the counts are states, and a crash in another process (or
+            // `beckon resolve`) changes them without this one seeing any event.
+            let counts = try unsettledCounts()
+            registry.makeGauge(descriptor: Self.unknownGauge).set(to: Double(counts.unknown))
+            registry.makeGauge(descriptor: Self.overdueGauge).set(to: Double(counts.overdue))
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
         for method in [HTTPRequest.Method.get, .post] {
             router.on("/dlr/{channel}", method: method) { request, context in
@@ -71,9 +80,25 @@ public struct BeckonHTTPServer: Sendable {
         return router
     }
 
+    // Computed: the descriptor type is not Sendable, so it cannot be a stored static.
+    static var unknownGauge: MetricNameDescriptor {
+        MetricNameDescriptor(metricName: "beckon_messages", unitName: "unknown",
+                             helpText: "Messages whose outcome a crash hid (status unknown), waiting for a delivery report or beckon resolve.")
+    }
+    static var overdueGauge: MetricNameDescriptor {
+        MetricNameDescriptor(metricName: "beckon_messages", unitName: "overdue",
+                             helpText: "Messages sent or queued with no delivery report after their channel's report_overdue_after.")
+    }
+
+    func unsettledCounts() throws -> UnsettledCounts {
+        let now = clock.now
+        return try store.unsettledCounts(overdueBefore: settings.reportOverdueAfter.mapValues { now.addingTimeInterval(-$0) })
+    }
+
     func healthResponse() throws -> Response {
         let (waiting, next) = try store.scheduledOutlook()
-        var body = "{\"status\":\"ok\",\"scheduled\":\(waiting)"
+        let counts = try unsettledCounts()
+        var body = "{\"status\":\"ok\",\"scheduled\":\(waiting),\"unknown\":\(counts.unknown),\"overdue\":\(counts.overdue)"
         if let next { body += ",\"next_send_at\":\"\(ISOInstant.format(next, in: .gmt))\"" }
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body + "}\n")))
     }

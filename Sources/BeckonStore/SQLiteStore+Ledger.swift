@@ -76,14 +76,25 @@ extension SQLiteStore: MessageLedger {
         }
     }
 
-    public func due(at now: Date, limit: Int) throws -> [LedgerEntry] {
+    public func due(at now: Date, after cursor: DueCursor?, limit: Int) throws -> DueBatch {
         try writer.read { db in
+            // The row-value seek walks message_due (status, send_at, then the primary key) from where the last
+            // batch ended, so the messages of a batch still waiting for a send slot are not read again.
             var query = BoundStatement(try db.cachedStatement(sql: """
-                SELECT \(Self.entryColumns) FROM message WHERE status = 'scheduled' AND send_at <= ? ORDER BY send_at, key LIMIT ?
+                SELECT \(Self.entryColumns), send_at, key FROM message
+                WHERE status = 'scheduled' AND send_at <= ? AND (send_at, key) > (?, ?)
+                ORDER BY send_at, key LIMIT ?
                 """))
             query.bind(now.timeIntervalSince1970)
+            query.bind(cursor?.sendAt ?? -Double.greatestFiniteMagnitude)
+            query.bind(cursor?.key ?? "")
             query.bind(limit)
-            return try query.all(in: db, Self.entry(from:))
+            var next = cursor
+            let entries = try query.all(in: db) { columns in
+                next = DueCursor(sendAt: columns.double(Self.entryColumnCount), key: columns.text(Self.entryColumnCount + 1) ?? "")
+                return Self.entry(from: columns)
+            }
+            return DueBatch(entries: entries, next: next)
         }
     }
 
@@ -94,32 +105,75 @@ extension SQLiteStore: MessageLedger {
         }
     }
 
-    public func markPending(_ keys: [MessageKey], at now: Date) throws {
-        try writer.write { db in
-            for start in stride(from: 0, to: keys.count, by: 500) {
-                let chunk = keys[start..<min(start + 500, keys.count)].map(\.description)
-                // One statement per chunk rather than one per key: statement overhead dominated this step.
-                // `+status` keeps SQLite on the primary key: with a bare `status =` it prefers message_due and
-                // walks every scheduled message for each chunk.
-                var update = BoundStatement(try db.chunkStatement(full: chunk.count == 500, sql: """
-                    UPDATE message SET status = 'pending', attempts = attempts + 1, updated_at = ?
-                    WHERE key IN (\(databaseQuestionMarks(count: chunk.count))) AND +status = 'scheduled'
-                    """))
-                update.bind(now.timeIntervalSince1970)
-                for key in chunk { update.bind(key) }
-                try update.execute(in: db)
+    public func claim(_ keys: [MessageKey], by claimant: String, at now: Date) throws -> [MessageKey] {
+        guard !keys.isEmpty else { return [] }
+        return try writer.write { db in
+            let claimed = try Self.claim(keys.map(\.description), by: claimant, attempt: true, at: now, in: db)
+            return keys.filter { claimed.contains($0.description) }
+        }
+    }
+
+    public func claimAndRecord(_ outcomes: [DispatchOutcome], by claimant: String, at now: Date) throws -> [DispatchOutcome] {
+        guard !outcomes.isEmpty else { return [] }
+        return try writer.write { db in
+            let claimed = try Self.claim(outcomes.map(\.key.description), by: claimant, attempt: false, at: now, in: db)
+            let mine = outcomes.filter { claimed.contains($0.key.description) }
+            try LedgerOutcomeWriter.record(mine, at: now, in: db)
+            return mine
+        }
+    }
+
+    /// `scheduled` -> `pending` for the keys still scheduled, in one statement whatever the count (the keys go
+    /// in as one JSON array, so one cached statement serves every window size); `RETURNING` names exactly the
+    /// rows this statement changed, which is what makes a claim safe against a second process claiming the
+    /// same keys (SQLite >= 3.35; GRDB's SQLite is the system's, 3.40 on Debian 12).
+    static func claim(_ keys: [String], by claimant: String, attempt: Bool, at now: Date, in db: Database) throws -> Set<String> {
+        var claimed = Set<String>()
+        for start in stride(from: 0, to: keys.count, by: 500) {
+            let chunk = keys[start..<min(start + 500, keys.count)]
+            // `+status` keeps SQLite on the primary key: with a bare `status =` it may prefer message_due and
+            // walk every scheduled message.
+            var update = BoundStatement(try db.cachedStatement(sql: """
+                UPDATE message SET status = 'pending', attempts = attempts + ?, claimed_by = ?, updated_at = ?
+                WHERE key IN (SELECT value FROM json_each(?)) AND +status = 'scheduled'
+                RETURNING key
+                """))
+            update.bind(attempt ? 1 : 0)
+            update.bind(claimant)
+            update.bind(now.timeIntervalSince1970)
+            update.bind("[" + chunk.map { "\"" + JSONString.escaped($0) + "\"" }.joined(separator: ",") + "]")
+            try update.forEachRow(in: db) { columns in
+                if let key = columns.text(0) { claimed.insert(key) }
             }
         }
+        return claimed
     }
 
     public func record(_ outcomes: [DispatchOutcome], at now: Date) throws {
         try writer.write { db in try LedgerOutcomeWriter.record(outcomes, at: now, in: db) }
     }
 
-    public func pendingAfterCrash() throws -> [LedgerEntry] {
-        try writer.read { db in
-            try BoundStatement(try db.cachedStatement(sql: "SELECT \(Self.entryColumns) FROM message WHERE status = 'pending' ORDER BY key"))
-                .all(in: db, Self.entry(from:))
+    public func pendingAfterCrash(takenOverBy claimant: String, isAlive: (String?) -> Bool) throws -> [LedgerEntry] {
+        try writer.write { db in
+            var left: [(entry: LedgerEntry, owner: String?)] = []
+            try BoundStatement(try db.cachedStatement(sql: """
+                SELECT \(Self.entryColumns), claimed_by FROM message WHERE status = 'pending' ORDER BY key
+                """)).forEachRow(in: db) { columns in
+                let owner = columns.text(Self.entryColumnCount)
+                // Another live process's messages are in flight: never settle them.
+                if owner != claimant && !isAlive(owner) { left.append((Self.entry(from: columns), owner)) }
+            }
+            // Taken over row by row, on the owner it was read with: two processes recovering at once settle
+            // each message once.
+            var taken: [LedgerEntry] = []
+            let takeOver = try db.cachedStatement(sql: """
+                UPDATE message SET claimed_by = ? WHERE key = ? AND status = 'pending' AND claimed_by IS ?
+                """)
+            for (entry, owner) in left {
+                try takeOver.execute(arguments: [claimant, entry.message.key.description, owner])
+                if db.changesCount > 0 { taken.append(entry) }
+            }
+            return taken
         }
     }
 
@@ -204,6 +258,8 @@ extension SQLiteStore: MessageLedger {
         campaign, wave, customer_id, local_date, category, phone, channel, text, variant, send_at, valid_until, reason,
         source, status, attempts, provider_id, provider_code, reason_code, updated_at
         """
+    /// How many columns `entryColumns` names: a query that selects more after them reads those from here.
+    static let entryColumnCount: Int32 = 19
 
     /// Decodes a row selected with `entryColumns`, by position, straight through `sqlite3_column_*`: the
     /// dispatcher decodes hundreds of thousands of these, and GRDB's by-name lookups were a visible share.

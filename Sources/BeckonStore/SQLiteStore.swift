@@ -8,9 +8,16 @@ import GRDB
 /// All writes are transactions; readers never block the writer (WAL).
 public final class SQLiteStore: Sendable {
     public let writer: any DatabaseWriter
+    /// The one-writer lock this process holds on the store, if it opened it to write (see `StoreLock`).
+    public let lock: StoreLock?
 
     /// Opens (and migrates) the database file, creating its folder.
-    public init(path: String) throws {
+    ///
+    /// - Parameter lock: the store's lock, for a process that writes (the daemon and the commands that
+    ///   change the ledger). Taken before opening, so even the migrations run under it; the store keeps it
+    ///   for its life. Readers (`plan`, `explain`, `check`) pass nil and can run beside a writer.
+    public init(path: String, lock: StoreLock? = nil) throws {
+        self.lock = lock
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
         var configuration = Configuration()
@@ -32,8 +39,20 @@ public final class SQLiteStore: Sendable {
         try StoreMigrations.migrator.migrate(writer)
     }
 
+    /// Opens the store at `path` as its one writer: takes its lock at once (or throws `StoreLock.Failure.held`
+    /// naming the holder), then opens and migrates the database under it.
+    public static func openExclusive(path: String, command: String, since: String) throws -> SQLiteStore {
+        try SQLiteStore(path: path, lock: StoreLock.acquire(database: path, command: command, since: since))
+    }
+
+    /// Who writes the store at `path` now (nil when nobody does), for a status command.
+    public static func lockHolder(database path: String) -> StoreLock.Holder? {
+        StoreLock.holder(database: path)
+    }
+
     /// An in-memory store with the same migrations, for tests.
     public init() throws {
+        lock = nil
         writer = try DatabaseQueue()
         try StoreMigrations.migrator.migrate(writer)
     }

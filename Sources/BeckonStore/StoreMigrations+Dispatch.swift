@@ -1,6 +1,15 @@
 import GRDB
 
 extension StoreMigrations {
+    static func registerClaimsV5(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v5-claims") { db in
+            // The process instance (`ProcessInstance.id`) whose claim made a message `pending`: recovery at
+            // start-up settles only rows whose claimant is no longer alive, never another live process's
+            // messages in flight. NULL for rows claimed before this column existed (their process is gone).
+            try db.execute(sql: "ALTER TABLE message ADD COLUMN claimed_by TEXT")
+        }
+    }
+
     static func registerSourcesV4(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v4-sources") { db in
             // The input row behind each customer and message (`members.csv:12`), so a receipt can be traced

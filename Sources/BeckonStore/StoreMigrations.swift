@@ -14,6 +14,7 @@ enum StoreMigrations {
         registerInboxV2(&migrator)
         registerDispatchV3(&migrator)
         registerSourcesV4(&migrator)
+        registerClaimsV5(&migrator)
         return migrator
     }
 

@@ -85,17 +85,26 @@ public protocol MessageLedger: Sendable {
     func recordDecided(_ decided: [DecidedMessage], at now: Date) throws -> [DecidedMessage]
     /// Messages that count against caps (sent, in flight, queued, unknown) of these customers since `since`.
     func capHistory(customerIDs: [String], since: Date) throws -> [String: [CapRecord]]
-    /// Scheduled messages whose `sendAt` has come, oldest first.
-    func due(at now: Date, limit: Int) throws -> [LedgerEntry]
+    /// Scheduled messages whose `sendAt` has come, oldest first (by send time, then key), at most `limit`,
+    /// starting after `cursor` (a previous batch's `next`; nil for the first).
+    func due(at now: Date, after cursor: DueCursor?, limit: Int) throws -> DueBatch
     /// How many messages wait in `scheduled`, and the earliest send time among them.
     func scheduledOutlook() throws -> (count: Int, next: Date?)
-    /// Marks messages `pending` (about to be sent) in one transaction, before any leaves.
-    func markPending(_ keys: [MessageKey], at now: Date) throws
+    /// Claims messages for sending, before any leaves: each key still `scheduled` becomes `pending`, owned by
+    /// `claimant` (a `ProcessInstance.id`), with one more attempt, in one transaction. Returns exactly the
+    /// keys this call changed: only those may be sent (another process may have claimed the rest).
+    func claim(_ keys: [MessageKey], by claimant: String, at now: Date) throws -> [MessageKey]
+    /// Records decisions about messages not yet claimed (the dispatch gate's, an expiry): claims them and
+    /// records the outcomes in one transaction. Returns the outcomes applied; a key no longer `scheduled`
+    /// (claimed by another process) is left to that process.
+    func claimAndRecord(_ outcomes: [DispatchOutcome], by claimant: String, at now: Date) throws -> [DispatchOutcome]
     /// Records outcomes in one transaction, each with its receipt event; an outcome with `retryAt` puts
     /// the message back to `scheduled` at that instant, with no receipt (its story goes on).
     func record(_ outcomes: [DispatchOutcome], at now: Date) throws
-    /// Messages left `pending` by a process that died mid-send.
-    func pendingAfterCrash() throws -> [LedgerEntry]
+    /// Messages left `pending` by processes that died mid-send, taken over by `claimant` (so a second
+    /// recovery does not settle them again). Rows whose claimant `isAlive` are left alone: they are another
+    /// live process's messages in flight.
+    func pendingAfterCrash(takenOverBy claimant: String, isAlive: (String?) -> Bool) throws -> [LedgerEntry]
     func entry(for key: MessageKey) throws -> LedgerEntry?
     /// Hands each receipt event whose `eventAt` lies in `interval` to `body`, in sequence order, without
     /// holding them all (a busy hour has hundreds of thousands).
@@ -105,12 +114,36 @@ public protocol MessageLedger: Sendable {
 }
 
 extension MessageLedger {
+    /// Every scheduled message due at `now`, up to `limit`.
+    public func due(at now: Date, limit: Int) throws -> [LedgerEntry] {
+        try due(at: now, after: nil, limit: limit).entries
+    }
+
+    /// Claims `keys` for this process (for tests and tools that stage a ledger by hand).
+    public func markPending(_ keys: [MessageKey], at now: Date) throws {
+        _ = try claim(keys, by: ProcessInstance.current.id, at: now)
+    }
+
     /// Receipt events whose `eventAt` lies in `interval`, in sequence order, collected.
     public func receiptEvents(in interval: DateInterval) throws -> [ReceiptEvent] {
         var events: [ReceiptEvent] = []
         try forEachReceiptEvent(in: interval) { events.append($0) }
         return events
     }
+}
+
+/// Where a read of due messages ended: the next read starts after it.
+public struct DueCursor: Hashable, Sendable {
+    /// Exactly as stored (seconds since 1970), so no row at the boundary is read twice or skipped.
+    let sendAt: Double
+    let key: String
+}
+
+/// One read of due messages.
+public struct DueBatch: Sendable {
+    public var entries: [LedgerEntry]
+    /// Where the next read starts; the cursor passed in when nothing was read.
+    public var next: DueCursor?
 }
 
 public struct ReceiptCount: Hashable, Sendable {

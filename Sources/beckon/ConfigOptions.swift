@@ -1,5 +1,7 @@
 import ArgumentParser
 import BeckonConfig
+import BeckonCore
+import BeckonDaemon
 import BeckonStore
 import Foundation
 import Logging
@@ -22,11 +24,33 @@ struct ConfigOptions: ParsableArguments {
         }
     }
 
+    /// Opens the store to read it, beside a daemon or any other writer (`plan`, `explain`, `check`).
     func openStore(_ configuration: BeckonConfiguration) throws -> SQLiteStore {
         do {
             return try SQLiteStore(path: configuration.database.path)
         } catch {
             FileHandle.standardError.write(Data("beckon: cannot open the database \(configuration.database.path): \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    /// Opens the store as its one writer (the daemon, `run --once`, `import`, `receipts`, `resolve`), or exits
+    /// at once with `ExitCode.storeBusy` naming the process that writes it now.
+    ///
+    /// - Parameters:
+    ///   - command: what this process is, as the next one refused will read it (`beckon import`).
+    ///   - refusal: what to tell the user when the store is held, given the holder (default: try again later).
+    func openStoreForWriting(_ configuration: BeckonConfiguration, command: String,
+                             refusal: ((StoreLock.Holder) -> String)? = nil) throws -> SQLiteStore {
+        let path = configuration.database.path
+        do {
+            return try SQLiteStore.openExclusive(path: path, command: command, since: ISOInstant.format(SystemClock().now, in: configuration.timeZone))
+        } catch StoreLock.Failure.held(_, let holder) {
+            let advice = refusal?(holder) ?? "Only one process writes the store at a time; run this again when it has finished."
+            FileHandle.standardError.write(Data("beckon: the store \(path) is in use by \(holder). \(advice)\n".utf8))
+            throw ExitCode.storeBusy
+        } catch {
+            FileHandle.standardError.write(Data("beckon: cannot open the database \(path): \(error)\n".utf8))
             throw ExitCode.failure
         }
     }
@@ -39,3 +63,9 @@ struct ConfigOptions: ParsableArguments {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+extension ExitCode {
+    /// The store is in use by another writer: try again later (sysexits' EX_TEMPFAIL, which cron wrappers
+    /// and systemd can tell apart from a real failure).
+    static let storeBusy = ExitCode(75)
+}

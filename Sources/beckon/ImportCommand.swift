@@ -33,7 +33,7 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try options.load()
-        let store = try options.openStore(configuration)
+        let store = dryRun ? try options.openStore(configuration) : try options.openStoreForWriting(configuration, command: "beckon import")
         var logger = options.logger()
         logger.logLevel = .warning
         let clock = SystemClock()

@@ -27,7 +27,7 @@ struct ReceiptsCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try options.load()
-        let store = try options.openStore(configuration)
+        let store = try options.openStoreForWriting(configuration, command: "beckon receipts")
         let day: LocalDate
         if let date {
             guard let parsed = LocalDate(iso: date) else { throw ValidationError("--date '\(date)' is not a date (YYYY-MM-DD)") }

@@ -15,6 +15,10 @@ struct RunCommand: AsyncParsableCommand {
             lands in the inbox. A stop lets the batch in flight finish.
 
             With --once it runs exactly one full cycle and exits 0: for cron, replays and tests.
+
+            One process writes the store at a time (a lock on var/beckon.sqlite.lock that the kernel drops
+            when the process ends). A second `run` or `run --once` while the daemon runs is refused at once
+            with exit status 75, naming the daemon's pid: the daemon already runs a cycle every tick.
             --now pins the instant that cycle believes it is (ISO 8601; without an offset it is read in
             the configured time zone).
 
@@ -33,6 +37,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "With --once: the instant to run at (ISO 8601).")
     var now: String?
 
+    /// How the lock file names each mode, so `run --once` can tell a daemon from another one-off.
+    static let daemonCommand = "beckon run"
+    static let onceCommand = "beckon run --once"
+
     func validate() throws {
         if now != nil && !once { throw ValidationError("--now only goes with --once") }
     }
@@ -48,7 +56,15 @@ struct RunCommand: AsyncParsableCommand {
             clock = FixedClock(instant)
         }
         if !once { BeckonDaemon.bootstrapMetrics() }
-        let store = try options.openStore(configuration)
+        let store = try options.openStoreForWriting(configuration, command: once ? Self.onceCommand : Self.daemonCommand) { holder in
+            guard once, holder.command == Self.daemonCommand else {
+                return "Only one process writes the store at a time; run this again when it has finished."
+            }
+            // Not queued behind the daemon: it already runs a cycle every tick and whenever a file lands.
+            return "That daemon already runs a full cycle every \(Int(configuration.tickSeconds)) s and whenever a file lands in the inbox, "
+                + "so run --once is not needed while it runs (look at its log, or outbox/receipts/). To run a cycle by hand "
+                + "(a replay with --now, a test), stop the daemon first (SIGTERM lets its batch in flight finish)."
+        }
         let engine = try BeckonEngine(configuration: configuration, store: store, clock: clock, logger: logger)
         if once {
             let recovered = try engine.recover()
