@@ -11,8 +11,10 @@ struct HelpfulMetricsFactory: MetricsFactory {
     let registry: PrometheusCollectorRegistry
     let fallback: PrometheusMetricsFactory
 
-    /// What each metric means, as `/metrics` prints it. Every metric Beckon makes must be listed here: the
-    /// metrics test checks the whole exposition with a real Prometheus linter.
+    /// What each metric means, as `/metrics` prints it. Every metric Beckon makes through swift-metrics must be
+    /// listed here (the server registers its unknown/overdue gauges with the registry directly, help included):
+    /// the metrics test checks the whole exposition with a real Prometheus linter. A name must not be both here
+    /// and registered directly with another text: the registry traps on two help texts for one name.
     static let help: [String: String] = [
         "beckon_messages_total": "Dispatch outcomes by campaign, channel and status (sent, failed, retry, suppressed, deferred, ...).",
         "beckon_dispatch_seconds": "Time a gateway took to answer one send request, by channel.",
@@ -21,8 +23,6 @@ struct HelpfulMetricsFactory: MetricsFactory {
         "beckon_queue_depth": "Messages scheduled and waiting for their send time.",
         "beckon_delivery_reports_total": "Delivery reports received, by channel and result.",
         "beckon_replies_total": "Customer replies received, by channel and result (opt_out, opt_in, review, ignored).",
-        "beckon_messages_unknown": "Messages whose outcome a crash left unknown; settle them with beckon resolve.",
-        "beckon_messages_overdue": "Messages sent with no delivery report after the configured overdue time.",
     ]
 
     /// The whole name as the metric name, so the registry uses it as it is and prints the help.
