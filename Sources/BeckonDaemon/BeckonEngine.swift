@@ -54,7 +54,7 @@ public final class BeckonEngine: Sendable {
         planner = Planner(campaigns: configuration.campaigns, defaultTimeZone: configuration.timeZone,
                           calendar: configuration.calendar, policy: configuration.policy,
                           content: configuration.content)
-        let gate = PolicyGate(store: store, planner: planner, caps: SendGate(policy: configuration.policy, campaigns: configuration.campaigns))
+        let gate = PolicyGate(store: store, planner: planner, gate: SendGate(policy: configuration.policy, campaigns: configuration.campaigns))
         token = try ServerToken.resolve(configuration.server)
         let channels = ChannelFactory.channels(configuration, token: token)
         let limiters = try configuration.channels.map { channel in
@@ -113,12 +113,18 @@ public final class BeckonEngine: Sendable {
         return report
     }
 
-    /// Plans every occurrence in `(evaluated_through, now]` and remembers how far it got.
-    func plan(through now: Date, into report: inout CycleReport) throws {
-        let previous = try store.value(for: Self.evaluatedThroughKey).flatMap(Double.init).map(Date.init(timeIntervalSince1970:))
+    /// The window a cycle at `now` evaluates: since the previous evaluation, through `now` (`explain` and
+    /// `plan` read the same one to predict the cycle).
+    public static func planningWindow(through now: Date, in store: SQLiteStore) throws -> DateInterval {
+        let previous = try store.value(for: evaluatedThroughKey).flatMap(Double.init).map(Date.init(timeIntervalSince1970:))
         // First run, or a replay at an earlier instant: evaluate just the current moment (its local day).
         let start = previous.map { $0 < now ? $0 : now } ?? now
-        let window = DateInterval(start: start, end: now)
+        return DateInterval(start: start, end: now)
+    }
+
+    /// Plans every occurrence in `(evaluated_through, now]` and remembers how far it got.
+    func plan(through now: Date, into report: inout CycleReport) throws {
+        let window = try Self.planningWindow(through: now, in: store)
         let breakpoints = try store.rfmBreakpoints()
         let writer = PlanWriter(store: store, now: now)
         // A failed read or plan still lets the batch being written finish before the error goes up.

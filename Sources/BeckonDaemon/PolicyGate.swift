@@ -3,59 +3,52 @@ import BeckonDispatch
 import BeckonStore
 import Foundation
 
-/// The dispatcher's last policy check, backed by the store: suppressions that arrived after planning,
-/// frequency caps and the one-winner-a-day rule against the ledger (messages in flight included).
+/// The dispatcher's last policy check, backed by the store: it reads each customer's standing, suppressions
+/// and book (sent, in flight and scheduled messages) and hands them to the one `SendGate`.
+///
+/// It returns outcomes for every held message of the customers it is asked about, including their other
+/// due messages outside the batch: the gate decides a customer's whole due set at once, so the verdicts do
+/// not depend on how the dispatcher cut the due messages into batches.
 struct PolicyGate: DispatchGate {
     let store: SQLiteStore
     let planner: Planner
-    let caps: SendGate
+    let gate: SendGate
 
-    /// The longest cap window decides how much history to read.
-    var historyDays: Int {
-        let all = planner.policy.caps.rules.values.flatMap { $0 } + planner.policy.caps.tierRules.values.flatMap { $0.values.flatMap { $0 } }
-        return max(all.map(\.days).max() ?? 1, 1)
+    init(store: SQLiteStore, planner: Planner, gate: SendGate) {
+        self.store = store
+        self.planner = planner
+        self.gate = gate
     }
+
+    /// How far back the book is read: the longest cap window (tiers included) and a day.
+    var historyDays: Int { planner.policy.caps.longestWindowDays + 1 }
 
     func review(_ messages: [PlannedMessage], now: Date) throws -> [DispatchOutcome] {
         let ids = Array(Set(messages.map(\.key.customer)))
         let standings = try store.standings(ids: ids)
-        let suppressions = try store.suppressions(customerIDs: ids, phones: Array(Set(messages.map(\.phone))))
-        var history = try store.capHistory(customerIDs: ids, since: now.addingTimeInterval(-Double(historyDays + 1) * 86_400))
+        let books = try store.capHistory(customerIDs: ids, since: now.addingTimeInterval(-Double(historyDays) * 86_400))
+        var phones = Set(messages.map(\.phone))
+        for book in books.values { for record in book { if let phone = record.phone { phones.insert(phone) } } }
+        let suppressions = try store.suppressions(customerIDs: ids, phones: Array(phones))
         var outcomes: [DispatchOutcome] = []
-        let campaigns = Dictionary(planner.campaigns.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
 
         for (customerID, group) in Dictionary(grouping: messages, by: \.key.customer) {
             guard let standing = standings[customerID] else {
                 outcomes += group.map { DispatchOutcome(key: $0.key, status: .dropped, reasonCode: "customer_unknown") }
                 continue
             }
-            var reviewable: [PlannedMessage] = []
-            for message in group {
-                let campaign = campaigns[message.key.campaign]
-                // Match against the number the message goes to, which may differ from today's.
-                if let blocking = SuppressionRule.blocking(suppressions, customerID: standing.id, phone: message.phone,
-                                                            category: message.category,
-                                                            brandCategory: campaign?.policy.consentCategory, sender: campaign?.sender) {
-                    let code = SuppressionRule.verdict(for: blocking).reason?.code ?? "opted_out"
-                    outcomes.append(DispatchOutcome(key: message.key, status: .suppressed, reasonCode: code))
-                } else if !standing.active {
-                    outcomes.append(DispatchOutcome(key: message.key, status: .suppressed, reasonCode: "customer_inactive"))
-                } else {
-                    reviewable.append(message)
-                }
-            }
-            var customerHistory = history[customerID] ?? []
-            let zone = planner.timeZone(named: standing.timeZone, phone: standing.phone)
-            for (message, verdict) in caps.review(reviewable, tier: standing.tier, zone: zone, history: &customerHistory, now: now) {
+            let recipient = SendGate.Recipient(id: standing.id, phone: standing.phone, tier: standing.tier, active: standing.active,
+                                               zone: planner.timeZone(named: standing.timeZone, phone: standing.phone))
+            let review = gate.review(group, for: recipient, book: books[customerID] ?? [], suppressions: suppressions, now: now)
+            for (key, verdict) in review.decided.sorted(by: { $0.key < $1.key }) {
                 switch verdict {
                 case .send: continue
                 case .deferred(let until, let reason):
-                    outcomes.append(DispatchOutcome(key: message.key, status: .deferred, reasonCode: reason.code, retryAt: until))
+                    outcomes.append(DispatchOutcome(key: key, status: .deferred, reasonCode: reason.code, retryAt: until))
                 case .suppressed(let reason), .dropped(let reason), .expired(let reason):
-                    outcomes.append(DispatchOutcome(key: message.key, status: verdict.status, reasonCode: reason.code))
+                    outcomes.append(DispatchOutcome(key: key, status: verdict.status, reasonCode: reason.code))
                 }
             }
-            history[customerID] = customerHistory
         }
         return outcomes
     }

@@ -52,7 +52,10 @@ extension SQLiteStore: MessageLedger {
 
     public func capHistory(customerIDs: [String], since: Date) throws -> [String: [CapRecord]] {
         guard !customerIDs.isEmpty else { return [:] }
-        let counted = MessageStatus.allCases.filter(\.countsAsSent).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        // What went or is in flight fills caps; what is scheduled competes for its local day (and is read
+        // with its limit and number, so the gate can tell whether it will still go). A scheduled
+        // transactional message competes for nothing: left out, it costs the dispatcher no read.
+        let counted = (MessageStatus.allCases.filter(\.countsAsSent) + [.scheduled]).map { "'\($0.rawValue)'" }.joined(separator: ", ")
         return try writer.read { db in
             var history: [String: [CapRecord]] = [:]
             for start in stride(from: 0, to: customerIDs.count, by: 500) {
@@ -60,16 +63,22 @@ extension SQLiteStore: MessageLedger {
                 // INDEXED BY pins the per-customer index: with `status IN` and a `send_at` range, SQLite's
                 // planner otherwise picks message_due and walks every sent message of the window for each
                 // batch, which made the dispatcher quadratic (a fifth of a 100,000-message run).
-                let rows = try Row.fetchCursor(db.chunkStatement(full: chunk.count == 500, sql: """
-                    SELECT campaign, wave, customer_id, local_date, category, send_at, status
+                var query = BoundStatement(try db.chunkStatement(full: chunk.count == 500, sql: """
+                    SELECT campaign, wave, customer_id, local_date, category, send_at, status, valid_until, phone
                     FROM message INDEXED BY message_customer
                     WHERE customer_id IN (\(databaseQuestionMarks(count: chunk.count))) AND status IN (\(counted)) AND send_at > ?
-                    """), arguments: StatementArguments(chunk) + [since.timeIntervalSince1970])
-                while let row = try rows.next() {
-                    let key = Self.key(from: row)
+                      AND NOT (status = 'scheduled' AND category = 'transactional')
+                    """))
+                for id in chunk { query.bind(id) }
+                query.bind(since.timeIntervalSince1970)
+                try query.forEachRow(in: db) { column in
+                    let key = MessageKey(campaign: column.text(0) ?? "", wave: column.int(1), customer: column.text(2) ?? "",
+                                         localDate: column.text(3).flatMap(LocalDate.init(iso:)) ?? LocalDate(dayNumber: 0))
                     history[key.customer, default: []].append(CapRecord(
-                        key: key, category: MessageCategory(rawValue: row["category"]) ?? .marketing,
-                        at: Date(timeIntervalSince1970: row["send_at"]), status: MessageStatus(rawValue: row["status"]) ?? .unknown))
+                        key: key, category: column.text(4).flatMap(MessageCategory.init(rawValue:)) ?? .marketing,
+                        at: Date(timeIntervalSince1970: column.double(5)),
+                        status: column.text(6).flatMap(MessageStatus.init(rawValue:)) ?? .unknown,
+                        validUntil: Date(timeIntervalSince1970: column.double(7)), phone: column.text(8)))
                 }
             }
             return history

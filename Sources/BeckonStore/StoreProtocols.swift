@@ -83,7 +83,8 @@ public protocol MessageLedger: Sendable {
     /// each with its receipt; a key already in the ledger is left untouched. Returns the ones that were new.
     @discardableResult
     func recordDecided(_ decided: [DecidedMessage], at now: Date) throws -> [DecidedMessage]
-    /// Messages that count against caps (sent, in flight, queued, unknown) of these customers since `since`.
+    /// These customers' messages the policy reads since `since` (by send time): the ones that count against
+    /// caps (sent, in flight, queued, unknown) and the ones still scheduled (they compete for their local day).
     func capHistory(customerIDs: [String], since: Date) throws -> [String: [CapRecord]]
     /// Scheduled messages whose `sendAt` has come, oldest first (by send time, then key), at most `limit`,
     /// starting after `cursor` (a previous batch's `next`; nil for the first).

@@ -10,9 +10,12 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain",
         abstract: "Explains, campaign by campaign, what a customer gets and why.",
         discussion: """
-            For every campaign: whether the customer gets a message on the local day of --at, when, and
-            otherwise the first rule that stopped it (opted out, no consent, capped by 2/7d with the earlier
-            messages named, outside the window and deferred, already sent). Nothing is sent or changed.
+            For every campaign: exactly what `beckon run --once --now AT` would do for the customer (plan
+            what is due since the last cycle, send what is due at that instant, hold the rest with the first
+            rule that stopped it: opted out, no consent, lower priority than another campaign that day, capped
+            by 2/7d with the earlier messages named, outside the window), what is left scheduled for later that
+            local day and how it will be decided as things stand, and what fires later that day. Nothing is
+            sent or changed.
 
             Examples:
               beckon explain C0329
@@ -38,9 +41,9 @@ struct ExplainCommand: ParsableCommand {
         let preview = try PlanPreview(configuration: configuration, store: store)
         let zone = preview.timeZone(for: customer)
         let day = LocalDate(now, in: zone)
-        // The whole local day of the customer, so day-based triggers are seen whatever the hour.
-        let window = DateInterval(start: day.start(in: zone), end: day.adding(days: 1).start(in: zone).addingTimeInterval(-1))
-        let items = try preview.items(for: [customer], in: window, now: now)
+        // Exactly what `run --once --now` at this instant does for the customer, then what fires later that day.
+        let items = try preview.cycle(for: [customer], at: now)
+        let later = try preview.occurrences(of: customer, on: day, now: now).filter { $0.occurrence.instant > now }
 
         print("customer \(customer.id) (\(customer.name), \(maskPhone(customer.phone)), zone \(zone.identifier)\(customer.active ? "" : ", inactive"))")
         print("at \(ISOInstant.format(now, in: zone)), local day \(day)")
@@ -51,34 +54,75 @@ struct ExplainCommand: ParsableCommand {
         }
         if !customer.active { print("  inactive: no longer in the latest full customer snapshot; nothing is sent") }
         for campaign in configuration.campaigns {
-            let mine = items.filter { $0.campaign == campaign.id }
+            // The day's messages, and any other the cycle changes (a stale one expiring, a deferred one going).
+            let mine = items.filter { item in
+                item.campaign == campaign.id && (item.key.localDate == day || !item.changes.isEmpty
+                    || item.sendAt.map { LocalDate($0, in: zone) == day } == true)
+            }
+            let known = Set(mine.map(\.key))
+            let fires = later.filter { decision in
+                decision.campaign == campaign.id
+                    && !known.contains(MessageKey(campaign: decision.campaign, wave: decision.occurrence.wave,
+                                                  customer: decision.customer, localDate: decision.occurrence.localDate))
+            }
             if !campaign.enabled {
                 print("  \(campaign.id): disabled")
-            } else if mine.isEmpty {
+            } else if mine.isEmpty && fires.isEmpty {
                 print("  \(campaign.id): not due on \(day) (its trigger does not fire for this customer that day)")
             }
             for item in mine { print("  \(campaign.id): " + Self.sentence(item, now: now)) }
+            for decision in fires {
+                print("  \(campaign.id): fires at \(ISOInstant.format(decision.occurrence.instant, in: zone)), after this instant: the first cycle after then plans it (\(decision.occurrence.reason))")
+            }
         }
     }
 
     static func sentence(_ item: PlanPreview.Item, now: Date) -> String {
         let zone = item.zone
-        if let existing = item.existing {
-            let when = ISOInstant.format(existing.updatedAt, in: zone)
-            let code = existing.reasonCode.map { " (\($0))" } ?? ""
-            switch existing.status {
-            case .scheduled: return "scheduled for \(ISOInstant.format(existing.message.sendAt, in: zone)) [\(item.key)]"
-            default: return "already \(existing.status.rawValue) on \(when)\(code) [\(item.key)]"
+        func format(_ date: Date) -> String { ISOInstant.format(date, in: zone) }
+        // What happens then to a message left scheduled for later today, as things stand.
+        var then: String {
+            guard let forecast = item.forecast else { return "" }
+            switch forecast {
+            case .send: return "; it wins its day as things stand"
+            case .deferred(let until, let reason):
+                return "; as things stand it will then be deferred to \(format(until)): \(reason.code): \(reason.detail)"
+            case .suppressed(let r), .dropped(let r), .expired(let r):
+                return "; as things stand it will then be \(forecast.status.rawValue): \(r.code): \(r.detail)"
             }
         }
-        switch item.verdict {
-        case .send(let at, let until):
-            return "gets it at \(ISOInstant.format(at, in: zone)) (valid until \(ISOInstant.format(until, in: zone))): \(item.occurrence.reason)"
-        case .deferred(let until, let reason):
-            return "deferred to \(ISOInstant.format(until, in: zone)): \(reason.code): \(reason.detail)"
-        case .suppressed(let reason): return "suppressed: \(reason.code): \(reason.detail)"
-        case .dropped(let reason): return "dropped: \(reason.code): \(reason.detail)"
-        case .expired(let reason): return "expired: \(reason.code): \(reason.detail)"
+        if let change = item.changes.last {
+            switch change.after {
+            case .sent:
+                return "sends it now (\(format(now))): \(item.occurrence?.reason ?? item.message?.reason ?? "") [\(item.key)]"
+            case .scheduled where change.before == nil:
+                let at = change.sendAt ?? item.message?.sendAt ?? now
+                let until = item.message.map { " (valid until \(format($0.validUntil)))" } ?? ""
+                return "gets it at \(format(at))\(until): \(item.occurrence?.reason ?? "")\(then) [\(item.key)]"
+            case .deferred, .scheduled:
+                let reason = change.reason.map { ": \($0.code): \($0.detail)" } ?? ""
+                return "deferred to \(change.sendAt.map(format) ?? "later")\(reason) [\(item.key)]"
+            default:
+                let reason = change.reason.map { ": \($0.code): \($0.detail)" } ?? ""
+                return "\(change.after.rawValue)\(reason) [\(item.key)]"
+            }
+        }
+        if let existing = item.existing {
+            let code = existing.reasonCode.map { " (\($0))" } ?? ""
+            switch existing.status {
+            case .scheduled: return "scheduled for \(format(existing.message.sendAt))\(then) [\(item.key)]"
+            default: return "already \(existing.status.rawValue) on \(format(existing.updatedAt))\(code) [\(item.key)]"
+            }
+        }
+        // Decided by the planner without a ledger row (not in the audience, no template): nothing is recorded.
+        switch item.decision {
+        case .some(.send(let at, let until)):
+            return "gets it at \(format(at)) (valid until \(format(until))): \(item.occurrence?.reason ?? "")"
+        case .some(let verdict):
+            let reason = verdict.reason.map { ": \($0.code): \($0.detail)" } ?? ""
+            return "\(verdict.status.rawValue)\(reason)"
+        case .none:
+            return "no decision"
         }
     }
 }

@@ -76,4 +76,80 @@ struct ExplainAndPlanTests {
         let again = try BeckonBinary.run(["plan", "--from", "2026-11-25", "--to", "2026-11-27", "--json", "--config", config(root)])
         #expect(again.stdout == result.stdout)
     }
+
+    @Test("plan lists the messages a cycle already scheduled in the interval, with their state")
+    func planListsScheduled() throws {
+        let root = try home()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try BeckonBinary.run(["plan", "--from", "2026-11-24", "--to", "2026-11-25", "--json", "--config", config(root)])
+        #expect(result.status == 0, "\(result.stderr)")
+        struct Output: Decodable {
+            struct Message: Decodable { var key: String; var state: String; var outcome: String }
+            struct Row: Decodable { var campaign: String; var due: Int; var toSend: Int; var alreadyInLedger: Int }
+            var messages: [Message]
+            var summary: [Row]
+        }
+        let output = try JSONDecoder().decode(Output.self, from: Data(result.stdout.utf8))
+        // C1's birthday was scheduled by the 07:00 cycle: listed with its state, and it goes.
+        #expect(output.messages.map(\.key) == ["birthday/0/C1/2026-11-24"])
+        #expect(output.messages.first?.state == "scheduled")
+        #expect(output.messages.first?.outcome == "send (scheduled)")
+        #expect(output.summary.first?.alreadyInLedger == 1 && output.summary.first?.toSend == 1)
+
+        let text = try BeckonBinary.run(["plan", "--from", "2026-11-24", "--to", "2026-11-25", "--config", config(root)])
+        #expect(text.stdout.contains("\tsend (scheduled)\tbirthday\t-\tC1\t"))
+    }
+
+    /// A priority-1 and a priority-10 campaign due the same day for one customer, with windows that put
+    /// either one first (or share one), spread or not.
+    @Test("the priority-10 campaign wins the day whatever the spread times, and explain said so beforehand", arguments: [
+        ("09:00-10:00", "15:00-16:00", true), ("15:00-16:00", "09:00-10:00", true), ("10:00-12:00", "10:00-12:00", true),
+        ("09:00-10:00", "15:00-16:00", false), ("10:00-12:00", "10:00-12:00", false),
+    ])
+    func priorityWinsTheDay(lowWindow: String, highWindow: String, spread: Bool) throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("beckon-priority-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let fm = FileManager.default
+        try fm.createDirectory(at: root.appendingPathComponent("etc/campaigns"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: root.appendingPathComponent("inbox"), withIntermediateDirectories: true)
+        try Data("stable_seconds: 0\n".utf8).write(to: root.appendingPathComponent("etc/beckon.yaml"))
+        for (id, priority, window) in [("promo", 1, lowWindow), ("birthday", 10, highWindow)] {
+            try Data("""
+                id: \(id)
+                category: marketing
+                priority: \(priority)
+                trigger: { kind: birthday }
+                window: "\(window)"
+                spread: \(spread)
+                template: "【Beckon】{{name}} \(id)"
+                """.utf8).write(to: root.appendingPathComponent("etc/campaigns/\(id).yaml"))
+        }
+        try Data("customer_id,name,phone,birthday\nC1,王芳,13800138000,1990-11-24\n".utf8)
+            .write(to: root.appendingPathComponent("inbox/customers.csv"))
+        let config = config(root)
+        #expect(try BeckonBinary.run(["run", "--once", "--now", "2026-11-24T07:00:00+08:00", "--config", config]).status == 0)
+
+        // Beforehand: the winner and the loser are announced.
+        let before = try BeckonBinary.run(["explain", "C1", "--at", "2026-11-24T08:00:00+08:00", "--config", config])
+        #expect(before.status == 0, "\(before.stderr)")
+        let lines = before.stdout.split(separator: "\n").map(String.init)
+        let high = lines.first { $0.hasPrefix("  birthday:") } ?? ""
+        let low = lines.first { $0.hasPrefix("  promo:") } ?? ""
+        #expect(high.contains("it wins its day as things stand"), "\(before.stdout)")
+        #expect(low.contains("as things stand it will then be dropped: lower_priority"), "\(before.stdout)")
+        #expect(low.contains("birthday/0/C1/2026-11-24 (priority 10"), "\(before.stdout)")
+
+        // A cycle at the last second of each window, in time order: every spread send time has come by then.
+        let ends = Set([lowWindow, highWindow].map { String($0.suffix(5)) }).sorted()
+        for end in ends {
+            let instant = "2026-11-24T\(end == "10:00" ? "09:59:59" : end == "12:00" ? "11:59:59" : "15:59:59")+08:00"
+            let run = try BeckonBinary.run(["run", "--once", "--now", instant, "--config", config])
+            #expect(run.status == 0, "\(run.stderr)")
+        }
+        let after = try BeckonBinary.run(["explain", "C1", "--at", "2026-11-24T23:00:00+08:00", "--config", config])
+        #expect(after.stdout.contains("birthday: already sent"), "\(after.stdout)")
+        #expect(after.stdout.contains("promo: already dropped") && after.stdout.contains("(lower_priority)"), "\(after.stdout)")
+        let messages = try fm.contentsOfDirectory(atPath: root.appendingPathComponent("outbox/messages").path)
+        #expect(messages.count == 1, "\(messages)")
+    }
 }

@@ -33,7 +33,7 @@ struct PolicyGateTests {
             Suppression(phone: "+8613600136000", source: .optOutReply, detail: "TD", at: Self.now),
         ])
         let planner = Planner(campaigns: [Self.campaign], defaultTimeZone: TimeZone(identifier: "Asia/Shanghai")!, calendar: CalendarContext())
-        let gate = PolicyGate(store: store, planner: planner, caps: SendGate(policy: planner.policy, campaigns: [Self.campaign]))
+        let gate = PolicyGate(store: store, planner: planner, gate: SendGate(policy: planner.policy, campaigns: [Self.campaign]))
 
         let held = try gate.review([
             Self.message("C1", phone: "+8613800138000"),

@@ -5,7 +5,8 @@ import Foundation
 /// Pure: the caller supplies the customers (a batch at a time), the window since the previous evaluation,
 /// the instant it is now, and the suppressions that apply to the batch; the planner returns rendered,
 /// keyed messages to schedule and a decision, with its reason, for every occurrence it did not schedule.
-/// Frequency caps are applied later, at dispatch (see `SendGate`), against the durable ledger.
+/// Which campaign wins the customer's day and the frequency caps are decided later, at the moment of sending
+/// (see `SendGate`), against the durable ledger.
 public struct Planner: Sendable {
     public let campaigns: [Campaign]
     public let defaultTimeZone: TimeZone
@@ -38,6 +39,11 @@ public struct Planner: Sendable {
         public var messages: [PlannedMessage] = []
         /// Everything else: suppressed, dropped, expired (recorded with receipts) and skipped (not recorded).
         public var decisions: [Decision] = []
+
+        public init(messages: [PlannedMessage] = [], decisions: [Decision] = []) {
+            self.messages = messages
+            self.decisions = decisions
+        }
     }
 
     /// The zone a customer's calendar runs in: their own, else their phone's country's, else the default.
@@ -55,6 +61,20 @@ public struct Planner: Sendable {
     public func plan(customers: [Customer], window: DateInterval, now: Date,
                      suppressions: [Suppression] = []) -> Result {
         var result = Result()
+        forEachDecision(customers: customers, window: window, now: now, suppressions: suppressions) { decision in
+            if case .send = decision.verdict, let message = decision.message {
+                result.messages.append(message)
+            } else {
+                result.decisions.append(decision)
+            }
+        }
+        return result
+    }
+
+    /// The same decisions one at a time, sends included (with the occurrence each comes from: a simulation
+    /// learns of an instant-based message only when it fires).
+    public func forEachDecision(customers: [Customer], window: DateInterval, now: Date, suppressions: [Suppression] = [],
+                                _ body: (Decision) -> Void) {
         var byCustomer: [String: [Suppression]] = [:]
         var byPhone: [String: [Suppression]] = [:]
         for s in suppressions {
@@ -69,16 +89,9 @@ public struct Planner: Sendable {
                 let decisions = evaluator.occurrences(of: index, for: customer, in: zone).map {
                     decide(campaign, customer, $0, zone: zone, suppressions: standing, now: now)
                 }
-                for decision in Self.latestCatchUpOnly(decisions) {
-                    if case .send = decision.verdict, let message = decision.message {
-                        result.messages.append(message)
-                    } else {
-                        result.decisions.append(decision)
-                    }
-                }
+                for decision in Self.latestCatchUpOnly(decisions) { body(decision) }
             }
         }
-        return result
     }
 
     /// After downtime one evaluation can hold several occurrences of one campaign for one customer (the

@@ -1,10 +1,20 @@
 import Foundation
 
-/// The last word before a message leaves: is it the right local time, and do the customer's frequency
-/// caps and the one-winner-a-day rule allow it?
+/// The one rule for what a customer gets at the moment of sending: suppressions that arrived since planning,
+/// the local time, which campaign wins the customer's local day, and the rolling frequency caps.
 ///
-/// Used twice with the same rules: by the dispatcher just before sending (against the durable ledger,
-/// messages in flight included) and by `beckon plan`/`explain` to predict that decision.
+/// The same function decides for the dispatcher (through `PolicyGate`, against the ledger), for `beckon
+/// explain` and `beckon plan` (through `PolicyCycle`, against the same ledger read into memory) and for
+/// simulations (an in-memory `PolicyLedger` only). It reads nothing but its arguments.
+///
+/// A customer's day is decided over the whole local day, priority first, whatever the send times: the
+/// messages due now compete with the ones already sent that day and with the ones scheduled for later that
+/// day. They are ranked by campaign priority (then earlier send time, then key); going down the ranking,
+/// each message takes one of the day's `daily_limit` places and its share of the caps if it would be allowed
+/// at its own time, so a priority-1 message due at 10:00 yields to a priority-10 message scheduled for 15:00,
+/// and a message already sent keeps its place (it went). The loser is deferred to its spread point on the next
+/// day with allowed time, or dropped (`on_conflict: drop`, or when that is past its `valid_until`), with the
+/// reason `lower_priority` naming the winners.
 public struct SendGate: Sendable {
     public let policy: DeliveryPolicy
     public let campaigns: [String: Campaign]
@@ -17,68 +27,156 @@ public struct SendGate: Sendable {
         self.timings = self.campaigns.mapValues { policy.timing(for: $0) }
     }
 
-    /// Verdicts for `due` (one customer's), highest campaign priority first. `history` holds the messages
-    /// that already count; messages allowed here are added to it as they are decided.
-    public func review(_ due: [PlannedMessage], tier: String?, zone: TimeZone, history: inout [CapRecord],
-                       now: Date) -> [(PlannedMessage, PolicyVerdict)] {
-        let ordered = due.sorted {
-            let (a, b) = (priority($0), priority($1))
-            return a != b ? a > b : $0.key < $1.key
+    /// The customer as the gate sees them now (their row in the store, not the one at planning time).
+    public struct Recipient: Hashable, Sendable {
+        public var id: String
+        public var phone: String
+        public var tier: String?
+        public var active: Bool
+        public var zone: TimeZone
+
+        public init(id: String, phone: String, tier: String?, active: Bool = true, zone: TimeZone) {
+            self.id = id
+            self.phone = phone
+            self.tier = tier
+            self.active = active
+            self.zone = zone
         }
-        return ordered.map { message in
-            let verdict = decide(message, tier: tier, zone: zone, history: history, now: now)
-            if case .send = verdict, counts(message) {
-                history.append(CapRecord(key: message.key, category: message.category, priority: priority(message),
-                                         at: now, status: .pending))
+    }
+
+    /// What the gate decided at one instant for one customer.
+    public struct Review: Sendable {
+        /// Every message due now: the ones asked about and the customer's other scheduled messages whose
+        /// time has come (so the verdicts do not depend on how the due messages were cut into batches).
+        public var decided: [MessageKey: PolicyVerdict] = [:]
+        /// The customer's messages scheduled for later the same local day, as they would be decided at their
+        /// time if nothing changes: what `explain` announces.
+        public var forecast: [MessageKey: PolicyVerdict] = [:]
+    }
+
+    /// One message competing for the day.
+    struct Candidate {
+        var record: CapRecord
+        var priority: Int
+        /// Due now (decided at `now`), or later today (forecast at its own time).
+        var isDue: Bool
+    }
+
+    /// Decides the customer's due messages at `now`.
+    ///
+    /// - Parameters:
+    ///   - due: messages whose send time has come (at least these are decided).
+    ///   - book: the customer's ledger since the longest cap window: messages sent or in flight, and the ones
+    ///     still scheduled (those due now join `due`; those later today compete for the day).
+    ///   - suppressions: standing suppressions of the customer and of the numbers the messages go to.
+    public func review(_ due: [PlannedMessage], for recipient: Recipient, book: [CapRecord], suppressions: [Suppression],
+                       now: Date) -> Review {
+        let zone = recipient.zone
+        let today = LocalDate(now, in: zone)
+        var candidates = due.map { Candidate(record: CapRecord($0), priority: priority($0.key), isDue: true) }
+        var seen = Set(due.map(\.key))
+        var committed: [CapRecord] = []
+        for record in book {
+            if record.status.countsAsSent {
+                if counts(record) { committed.append(record) }
+                continue
             }
-            return (message, verdict)
+            guard record.status == .scheduled, !seen.contains(record.key) else { continue }
+            // A stale message expires before the gate sees it; it competes for nothing.
+            if let until = record.validUntil, until <= now { continue }
+            if record.at <= now {
+                candidates.append(Candidate(record: record, priority: priority(record.key), isDue: true))
+            } else if LocalDate(record.at, in: zone) == today {
+                candidates.append(Candidate(record: record, priority: priority(record.key), isDue: false))
+            } else {
+                continue
+            }
+            seen.insert(record.key)
         }
+        candidates.sort { a, b in
+            if a.priority != b.priority { return a.priority > b.priority }
+            if a.record.at != b.record.at { return a.record.at < b.record.at }
+            return a.record.key < b.record.key
+        }
+
+        var review = Review()
+        // The messages that won a place in this ranking so far (at `now`, or at their own time later today).
+        var winners: [CapRecord] = []
+        for candidate in candidates {
+            let at = candidate.isDue ? now : candidate.record.at
+            let verdict = decide(candidate, recipient: recipient, today: today, committed: committed, winners: winners,
+                                 suppressions: suppressions, at: at)
+            if candidate.isDue { review.decided[candidate.record.key] = verdict } else { review.forecast[candidate.record.key] = verdict }
+            if case .send = verdict, counts(candidate.record) {
+                var won = candidate.record
+                won.at = at
+                won.priority = candidate.priority
+                winners.append(won)
+            }
+        }
+        return review
     }
 
-    func priority(_ message: PlannedMessage) -> Int { campaigns[message.key.campaign]?.priority ?? 0 }
+    func priority(_ key: MessageKey) -> Int { campaigns[key.campaign]?.priority ?? 0 }
 
-    /// Whether a message fills caps: transactional never does; a campaign may opt out.
-    func counts(_ message: PlannedMessage) -> Bool {
-        message.category != .transactional && (campaigns[message.key.campaign]?.policy.countsTowardCaps ?? true)
+    /// Whether a message fills caps and daily places: transactional never does; a campaign may opt out.
+    func counts(_ record: CapRecord) -> Bool {
+        record.category != .transactional && (campaigns[record.key.campaign]?.policy.countsTowardCaps ?? true)
     }
 
-    func decide(_ message: PlannedMessage, tier: String?, zone: TimeZone, history: [CapRecord], now: Date) -> PolicyVerdict {
-        let campaign = campaigns[message.key.campaign]
-        let send = PolicyVerdict.send(sendAt: message.sendAt, validUntil: message.validUntil)
-        if now >= message.validUntil { return .expired(.init("past_valid_until", "its time to send ended")) }
+    func decide(_ candidate: Candidate, recipient: Recipient, today: LocalDate, committed: [CapRecord], winners: [CapRecord],
+                suppressions: [Suppression], at now: Date) -> PolicyVerdict {
+        let record = candidate.record
+        let zone = recipient.zone
+        let campaign = campaigns[record.key.campaign]
+        let validUntil = record.validUntil ?? .distantFuture
+        // Match against the number the message goes to, which may differ from today's.
+        if let blocking = SuppressionRule.blocking(suppressions, customerID: recipient.id, phone: record.phone ?? recipient.phone,
+                                                    category: record.category, brandCategory: campaign?.policy.consentCategory,
+                                                    sender: campaign?.sender) {
+            return SuppressionRule.verdict(for: blocking)
+        }
+        if !recipient.active {
+            return .suppressed(.init("customer_inactive", "no longer in the latest full customer snapshot"))
+        }
+        if now >= validUntil { return .expired(.init("past_valid_until", "its time to send ended")) }
 
         // A late cycle (a slow batch, a paused machine) must not push a message into quiet hours: the
         // local time is checked at the moment of sending, not only when planning.
-        let timing = timings[message.key.campaign]
-            ?? SendTiming(window: CampaignPolicy.defaultWindow, quietHours: policy.quietHours(for: message.category))
+        let timing = timings[record.key.campaign]
+            ?? SendTiming(window: CampaignPolicy.defaultWindow, quietHours: policy.quietHours(for: record.category))
         if !timing.allows(now, in: zone) {
             let next = timing.nextOpening(after: now, in: zone)
             let reason = PolicyVerdict.Reason("outside_window", "it is \(ISOInstant.format(now, in: zone)) for the customer, outside \(timing.describeAllowed())")
-            guard let next, next < message.validUntil else { return .expired(reason) }
+            guard let next, next < validUntil else { return .expired(reason) }
             return .deferred(until: next, reason)
         }
-        if message.category == .transactional || campaign?.policy.exemptFromCaps == true { return send }
-        let counting = history.filter { record in
-            record.category != .transactional && (campaigns[record.key.campaign]?.policy.countsTowardCaps ?? true)
-        }
+        let send = PolicyVerdict.send(sendAt: record.at, validUntil: validUntil)
+        if record.category == .transactional || campaign?.policy.exemptFromCaps == true { return send }
 
-        // One winner a day: the higher priority was decided first, so whatever fills today's quota won.
-        let today = LocalDate(now, in: zone)
-        let todays = counting.filter { LocalDate($0.at, in: zone) == today }
+        // The day's places: what already went today, then the higher-ranked winners (now or later today).
+        let todays = (committed + winners).filter { LocalDate($0.at, in: zone) == today }
         if todays.count >= policy.dailyLimit {
-            let winners = todays.map { "\($0.key)" }.joined(separator: ", ")
-            let reason = PolicyVerdict.Reason("lower_priority", "the customer's \(policy.dailyLimit) message(s) for \(today) went to \(winners)")
-            let tomorrow = today.adding(days: 1).start(in: zone)
-            if campaign?.policy.onConflict == .drop || tomorrow >= message.validUntil { return .dropped(reason) }
-            return .deferred(until: tomorrow, reason)
+            let names = todays.sorted { $0.at < $1.at }.map { winner in
+                let went = winner.status.countsAsSent || winner.at <= now ? "at" : "scheduled for"
+                return "\(winner.key) (priority \(priority(winner.key)), \(went) \(ISOInstant.format(winner.at, in: zone)))"
+            }.joined(separator: ", ")
+            let reason = PolicyVerdict.Reason("lower_priority", "priority \(candidate.priority): the customer's \(policy.dailyLimit) message(s) for \(today) go to \(names)")
+            guard campaign?.policy.onConflict != .drop,
+                  let next = timing.firstSendTime(after: today, key: record.key, zone: zone), next < validUntil else {
+                return .dropped(reason)
+            }
+            return .deferred(until: next, reason)
         }
 
-        if let (rule, earlier) = policy.caps.violation(category: message.category, tier: tier, history: counting, at: now) {
-            let names = earlier.map { "\($0.key) at \(ISOInstant.format($0.at, in: zone))" }.joined(separator: ", ")
-            let reason = PolicyVerdict.Reason(rule.code, "capped by \(rule) (\(message.category.rawValue)): \(names)")
+        let counting = committed + winners.filter { $0.at <= now }
+        let ahead = winners.filter { $0.at > now }
+        if let (rule, earlier) = policy.caps.violation(category: record.category, tier: recipient.tier, history: counting, at: now, ahead: ahead) {
+            let names = earlier.map { "\($0.key) \($0.at > now ? "scheduled for" : "at") \(ISOInstant.format($0.at, in: zone))" }.joined(separator: ", ")
+            let reason = PolicyVerdict.Reason(rule.code, "capped by \(rule) (\(record.category.rawValue)): \(names)")
             // The cap frees up when the oldest counted message leaves the rolling window.
             let frees = earlier[earlier.count - rule.max].at.addingTimeInterval(Double(rule.days) * 86_400)
-            if frees >= message.validUntil { return .dropped(reason) }
+            if frees >= validUntil { return .dropped(reason) }
             return .deferred(until: frees, reason)
         }
         return send

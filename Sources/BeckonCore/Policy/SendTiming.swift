@@ -108,11 +108,23 @@ public struct SendTiming: Hashable, Sendable {
                 let opens = instant(candidateDay, minute: range.lowerBound, zone: zone)
                 let closes = instant(candidateDay, minute: range.upperBound, zone: zone)
                 let width = closes.timeIntervalSince(opens)
-                let sendAt = opens.addingTimeInterval((Self.fraction(of: key.description) * width).rounded(.down))
-                return .send(sendAt: sendAt, validUntil: closes)
+                // Spread like a day-based message, unless the campaign says `spread: false`: then it goes as
+                // the window opens.
+                let offset = spreads ? (Self.fraction(of: key.description) * width).rounded(.down) : 0
+                return .send(sendAt: opens.addingTimeInterval(offset), validUntil: closes)
             }
         }
         return .dropped(.init("no_allowed_time", "no allowed time within \(Self.maxDeferralDays) days"))
+    }
+
+    /// When a message that lost `day` goes on the next day with allowed time (its spread point, or the
+    /// opening with `spread: false`), within a week; nil when there is none.
+    public func firstSendTime(after day: LocalDate, key: MessageKey, zone: TimeZone) -> Date? {
+        guard !allowed.isEmpty else { return nil }
+        for offset in 1...Self.maxDeferralDays {
+            if case .send(let at, _) = spread(on: day.adding(days: offset), key: key, zone: zone) { return at }
+        }
+        return nil
     }
 
     /// Whether `moment` falls in the allowed time, in `zone`.

@@ -47,18 +47,23 @@ struct CapsAndConsentTests {
         return campaign
     }
 
-    @Test("when two campaigns are due on one day, the higher priority wins and the other is deferred to tomorrow")
-    func priority() {
+    static let recipient = SendGate.Recipient(id: "C1", phone: "+8613800138000", tier: nil, zone: T.shanghai)
+
+    func review(_ gate: SendGate, _ due: [PlannedMessage], book: [CapRecord] = []) -> [MessageKey: PolicyVerdict] {
+        gate.review(due, for: Self.recipient, book: book, suppressions: [], now: Self.now).decided
+    }
+
+    @Test("when two campaigns are due on one day, the higher priority wins and the other is deferred to the next day")
+    func priority() throws {
         let gate = SendGate(policy: DeliveryPolicy(), campaigns: [campaign("low", priority: 1), campaign("high", priority: 9)])
         let until = T.at("2026-11-27T00:00:00+08:00")
-        var history: [CapRecord] = []
-        let verdicts = gate.review([T.message("low", sendAt: Self.now, validUntil: until), T.message("high", sendAt: Self.now, validUntil: until)],
-                                   tier: nil, zone: T.shanghai, history: &history, now: Self.now)
-        #expect(verdicts.map(\.0.key.campaign) == ["high", "low"])
-        #expect(verdicts[0].1 == .send(sendAt: Self.now, validUntil: until))
-        #expect(verdicts[1].1.status == .deferred)
-        if case .deferred(let when, let reason) = verdicts[1].1 {
-            #expect(when == T.at("2026-11-25T00:00:00+08:00"))
+        let verdicts = review(gate, [T.message("low", sendAt: Self.now, validUntil: until), T.message("high", sendAt: Self.now, validUntil: until)])
+        #expect(verdicts[T.key("high")] == .send(sendAt: Self.now, validUntil: until))
+        let low = try #require(verdicts[T.key("low")])
+        #expect(low.status == .deferred)
+        if case .deferred(let when, let reason) = low {
+            // Its spread point inside the next day's window (09:00-21:00), not midnight.
+            #expect(when >= T.at("2026-11-25T09:00:00+08:00") && when < T.at("2026-11-25T21:00:00+08:00"))
             #expect(reason.code == "lower_priority")
             #expect(reason.detail.contains("high/0/C1/2026-11-24"))
         }
@@ -66,12 +71,15 @@ struct CapsAndConsentTests {
 
     @Test("a loser that cannot wait (a birthday, valid only today) or whose campaign says drop is dropped")
     func priorityDrop() {
-        let gate = SendGate(policy: DeliveryPolicy(), campaigns: [campaign("low", priority: 1), campaign("high", priority: 9)])
-        var history: [CapRecord] = []
+        let gate = SendGate(policy: DeliveryPolicy(), campaigns: [campaign("low", priority: 1), campaign("high", priority: 9),
+                                                                 campaign("dropper", priority: 2, onConflict: .drop)])
         let today = T.at("2026-11-25T00:00:00+08:00")
-        let verdicts = gate.review([T.message("low", sendAt: Self.now, validUntil: today), T.message("high", sendAt: Self.now, validUntil: today)],
-                                   tier: nil, zone: T.shanghai, history: &history, now: Self.now)
-        #expect(verdicts[1].1.status == .dropped)
+        let verdicts = review(gate, [T.message("low", sendAt: Self.now, validUntil: today), T.message("high", sendAt: Self.now, validUntil: today)])
+        #expect(verdicts[T.key("low")]?.status == .dropped)
+        let later = T.at("2026-12-25T00:00:00+08:00")
+        let dropper = review(gate, [T.message("dropper", sendAt: Self.now, validUntil: later), T.message("high", sendAt: Self.now, validUntil: later)])
+        #expect(dropper[T.key("dropper")]?.status == .dropped)
+        #expect(dropper[T.key("dropper")]?.reason?.code == "lower_priority")
     }
 
     @Test("an exempt campaign goes despite full caps; one that does not count leaves room for others")
@@ -79,25 +87,21 @@ struct CapsAndConsentTests {
         let gate = SendGate(policy: DeliveryPolicy(), campaigns: [campaign("exempt", priority: 0, exempt: true),
                                                                  campaign("quiet", priority: 5, counts: false),
                                                                  campaign("normal", priority: 1)])
-        var history = [sent("a", daysAgo: 6), sent("b", daysAgo: 2)]
         let until = T.at("2026-11-30T00:00:00+08:00")
-        let verdicts = gate.review([T.message("exempt", sendAt: Self.now, validUntil: until)], tier: nil, zone: T.shanghai,
-                                   history: &history, now: Self.now)
-        #expect(verdicts[0].1.status == .scheduled)
+        let exempt = review(gate, [T.message("exempt", sendAt: Self.now, validUntil: until)], book: [sent("a", daysAgo: 6), sent("b", daysAgo: 2)])
+        #expect(exempt[T.key("exempt")]?.status == .scheduled)
 
-        var fresh: [CapRecord] = []
-        let both = gate.review([T.message("quiet", sendAt: Self.now, validUntil: until), T.message("normal", sendAt: Self.now, validUntil: until)],
-                               tier: nil, zone: T.shanghai, history: &fresh, now: Self.now)
-        #expect(both.map { $0.1.status } == [.scheduled, .scheduled])
+        let both = review(gate, [T.message("quiet", sendAt: Self.now, validUntil: until), T.message("normal", sendAt: Self.now, validUntil: until)])
+        #expect(both[T.key("quiet")]?.status == .scheduled)
+        #expect(both[T.key("normal")]?.status == .scheduled)
     }
 
     @Test("a capped message waits until the oldest counted message leaves the rolling window")
-    func capDeferral() {
+    func capDeferral() throws {
         let gate = SendGate(policy: DeliveryPolicy(), campaigns: [campaign("next", priority: 0)])
-        var history = [sent("a", daysAgo: 6), sent("b", daysAgo: 2)]
         let until = T.at("2026-12-10T00:00:00+08:00")
-        let verdict = gate.review([T.message("next", sendAt: Self.now, validUntil: until)], tier: nil, zone: T.shanghai,
-                                  history: &history, now: Self.now)[0].1
+        let verdict = try #require(review(gate, [T.message("next", sendAt: Self.now, validUntil: until)],
+                                          book: [sent("a", daysAgo: 6), sent("b", daysAgo: 2)])[T.key("next")])
         #expect(verdict == .deferred(until: Self.now.addingTimeInterval(86_400), verdict.reason!))
         #expect(verdict.reason?.code == "cap_2_per_7d")
         #expect(verdict.reason?.detail.contains("a/0/C1/2026-11-18") == true)

@@ -46,46 +46,31 @@ struct PolicyPropertyTests {
                         start: startDay.start(in: TimeZone(identifier: "UTC")!), cycleMinutes: [17, 30, 61, 180][Int.random(in: 0...3, using: &rng)])
     }
 
-    @Test("no message inside quiet hours, to an opted-out customer, beyond a cap, or twice for one key")
+    @Test("no message inside quiet hours, to an opted-out customer, beyond a cap, or twice for one key; the day goes to the highest priority")
     func promises() async {
         await propertyCheck(count: 12, input: Gen.int(in: 0...1_000_000)) { seed in
             let s = Self.scenario(seed: seed)
             let policy = DeliveryPolicy()
-            let planner = Planner(campaigns: s.campaigns, defaultTimeZone: Self.zones[0], calendar: CalendarContext(), policy: policy)
-            let gate = SendGate(policy: policy, campaigns: s.campaigns)
+            // The simulator: the same cycle the daemon runs, against an in-memory ledger.
+            let cycle = PolicyCycle(campaigns: s.campaigns, defaultTimeZone: Self.zones[0], calendar: CalendarContext(), policy: policy)
+            let planner = cycle.planner
             let suppressions = s.suppressed.map { Suppression(customerID: $0, source: .optOutReply, detail: "TD", at: s.start) }
             let byID = Dictionary(uniqueKeysWithValues: s.customers.map { ($0.id, $0) })
+            let priorities = Dictionary(uniqueKeysWithValues: s.campaigns.map { ($0.id, $0.priority) })
 
-            var ledger: [MessageKey: PlannedMessage] = [:]
-            var waiting: [MessageKey: Date] = [:]
+            var ledger = PolicyLedger()
             var sent: [(PlannedMessage, Date)] = []
-            var history: [String: [CapRecord]] = [:]
+            var losers: [(MessageKey, Date)] = []
             var previous = s.start
             var now = s.start
             while now < s.start.addingTimeInterval(4 * 86_400) {
                 now = now.addingTimeInterval(Double(s.cycleMinutes * 60))
-                let result = planner.plan(customers: s.customers, window: DateInterval(start: previous, end: now), now: now,
-                                          suppressions: suppressions)
+                let changes = cycle.run(customers: s.customers, window: DateInterval(start: previous, end: now), now: now,
+                                        suppressions: suppressions, ledger: &ledger)
                 previous = now
-                for message in result.messages where ledger[message.key] == nil {
-                    ledger[message.key] = message
-                    waiting[message.key] = message.sendAt
-                }
-                let due = waiting.filter { $0.value <= now }.map { ledger[$0.key]! }
-                for (customerID, group) in Dictionary(grouping: due, by: \.key.customer) {
-                    let customer = byID[customerID]!
-                    var customerHistory = history[customerID] ?? []
-                    for (message, verdict) in gate.review(group, tier: customer.tier, zone: planner.timeZone(for: customer),
-                                                          history: &customerHistory, now: now) {
-                        switch verdict {
-                        case .send:
-                            sent.append((message, now))
-                            waiting[message.key] = nil
-                        case .deferred(let until, _): waiting[message.key] = until
-                        default: waiting[message.key] = nil
-                        }
-                    }
-                    history[customerID] = customerHistory
+                for change in changes {
+                    if change.after == .sent, let row = ledger[change.key] { sent.append((row.message, now)) }
+                    if change.reason?.code == "lower_priority" { losers.append((change.key, now)) }
                 }
             }
 
@@ -101,6 +86,16 @@ struct PolicyPropertyTests {
                 let quiet = policy.quietHours(for: message.category)!
                 #expect(!quiet.contains(LocalTime(minuteOfDay: min(minute, 1439))), "sent at \(ISOInstant.format(at, in: zone)) in quiet hours")
                 #expect(at < message.validUntil)
+            }
+            // Every trigger here is day-based, so the whole day is known from its first cycle: a loser never
+            // loses to a lower priority.
+            for (loser, at) in losers {
+                let zone = planner.timeZone(for: byID[loser.customer]!)
+                let day = LocalDate(at, in: zone)
+                for (message, sentAt) in sent where message.key.customer == loser.customer && LocalDate(sentAt, in: zone) == day {
+                    #expect(priorities[message.key.campaign]! >= priorities[loser.campaign]!,
+                            "\(loser) lost \(day) to the lower priority \(message.key)")
+                }
             }
             for customer in s.customers {
                 let mine = sent.filter { $0.0.key.customer == customer.id }

@@ -72,6 +72,23 @@ struct SendTimingTests {
         #expect(dropping.schedule(for: occurrence("2026-11-24T13:00:00+08:00"), key: T.key(), zone: T.shanghai).reason?.code == "outside_window")
     }
 
+    @Test("spread: false: a deferred instant-based message and a day's loser go as the window opens, not at a spread point")
+    func unspreadDeferral() {
+        let occurrence = Occurrence(localDate: T.day("2026-11-24"), instant: T.at("2026-11-24T13:00:00+08:00"), reason: "cron")
+        let flat = SendTiming(window: T.window("10:00-12:00"), quietHours: DeliveryPolicy.standardQuietHours, spreads: false)
+        let spread = SendTiming(window: T.window("10:00-12:00"), quietHours: DeliveryPolicy.standardQuietHours, spreads: true)
+        #expect(flat.schedule(for: occurrence, key: T.key(), zone: T.shanghai)
+                == .send(sendAt: T.at("2026-11-25T10:00:00+08:00"), validUntil: T.at("2026-11-25T12:00:00+08:00")))
+        #expect(flat.firstSendTime(after: T.day("2026-11-24"), key: T.key(), zone: T.shanghai) == T.at("2026-11-25T10:00:00+08:00"))
+        // With the default, keys land all over the window.
+        let points = Set((0..<50).compactMap { i -> Date? in
+            guard case .send(let at, _) = spread.schedule(for: occurrence, key: T.key(customer: "C\(i)"), zone: T.shanghai) else { return nil }
+            return at
+        })
+        #expect(points.count > 40)
+        #expect(points.allSatisfy { $0 >= T.at("2026-11-25T10:00:00+08:00") && $0 < T.at("2026-11-25T12:00:00+08:00") })
+    }
+
     @Test("after the window closes, a message is expired instead of sent late")
     func expiry() {
         let timing = SendTiming(window: T.window("10:00-12:00"), quietHours: nil)
