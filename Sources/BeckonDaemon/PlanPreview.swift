@@ -100,11 +100,12 @@ public struct PlanPreview {
                 // Enough of the message for the gate (the entries read in full come next).
                 let message = PlannedMessage(key: record.key, category: record.category, phone: record.phone ?? "", channel: "",
                                              text: "", sendAt: record.at, validUntil: record.validUntil ?? .distantFuture, reason: "")
-                ledger.load(PolicyLedger.Row(message: message, status: record.status))
+                ledger.load(PolicyLedger.Row(message: message, status: record.status, wentAt: record.status.countsAsSent ? record.at : nil))
             }
         }
         for entry in existing.values {
-            ledger.load(PolicyLedger.Row(message: entry.message, status: entry.status, reasonCode: entry.reasonCode))
+            ledger.load(PolicyLedger.Row(message: entry.message, status: entry.status, reasonCode: entry.reasonCode,
+                                         wentAt: entry.status.countsAsSent ? entry.updatedAt : nil))
         }
 
         var items: [MessageKey: Item] = [:]

@@ -54,7 +54,9 @@ extension SQLiteStore: MessageLedger {
         guard !customerIDs.isEmpty else { return [:] }
         // What went or is in flight fills caps; what is scheduled competes for its local day (and is read
         // with its limit and number, so the gate can tell whether it will still go). A scheduled
-        // transactional message competes for nothing: left out, it costs the dispatcher no read.
+        // transactional message competes for nothing: left out, it costs the dispatcher no read. A message
+        // that went counts from its last update (its claim, outcome or report: never before it went, never
+        // after the present), not from its planned time, which a late cycle may have passed by a whole tick.
         let counted = (MessageStatus.allCases.filter(\.countsAsSent) + [.scheduled]).map { "'\($0.rawValue)'" }.joined(separator: ", ")
         return try writer.read { db in
             var history: [String: [CapRecord]] = [:]
@@ -64,7 +66,8 @@ extension SQLiteStore: MessageLedger {
                 // planner otherwise picks message_due and walks every sent message of the window for each
                 // batch, which made the dispatcher quadratic (a fifth of a 100,000-message run).
                 var query = BoundStatement(try db.chunkStatement(full: chunk.count == 500, sql: """
-                    SELECT campaign, wave, customer_id, local_date, category, send_at, status, valid_until, phone
+                    SELECT campaign, wave, customer_id, local_date, category,
+                           CASE status WHEN 'scheduled' THEN send_at ELSE updated_at END, status, valid_until, phone
                     FROM message INDEXED BY message_customer
                     WHERE customer_id IN (\(databaseQuestionMarks(count: chunk.count))) AND status IN (\(counted)) AND send_at > ?
                       AND NOT (status = 'scheduled' AND category = 'transactional')

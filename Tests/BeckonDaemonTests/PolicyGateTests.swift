@@ -47,4 +47,29 @@ struct PolicyGateTests {
         #expect(verdicts == ["C2 suppressed customer_inactive", "C3 suppressed opted_out", "C4 dropped customer_unknown",
                              "C5 suppressed opted_out"])
     }
+
+    @Test("caps count a message from when it went, not from its planned time a late cycle passed")
+    func capsFromWhenItWent() throws {
+        let store = try SQLiteStore()
+        try store.upsert([Customer(id: "C1", name: "a", phone: "+8613800138000")])
+        let planned = ISOInstant.parse("2026-11-23T10:05:00+08:00", defaultZone: .gmt)!
+        let went = ISOInstant.parse("2026-11-23T10:20:00+08:00", defaultZone: .gmt)!
+        var first = Self.message("C1", phone: "+8613800138000")
+        first.key = MessageKey(campaign: "notice", wave: 0, customer: "C1", localDate: LocalDate(iso: "2026-11-23")!)
+        (first.sendAt, first.validUntil) = (planned, planned.addingTimeInterval(3600))
+        _ = try store.schedule([first], at: planned)
+        try store.markPending([first.key], at: went)
+        try store.record([DispatchOutcome(key: first.key, status: .sent, channel: "sms")], at: went)
+
+        let planner = Planner(campaigns: [Self.campaign], defaultTimeZone: TimeZone(identifier: "Asia/Shanghai")!, calendar: CalendarContext())
+        let gate = PolicyGate(store: store, planner: planner, gate: SendGate(policy: planner.policy, campaigns: [Self.campaign]))
+        // 24 hours after its planned time, but not after it went: the care cap of 1 a day still holds.
+        let now = ISOInstant.parse("2026-11-24T10:10:00+08:00", defaultZone: .gmt)!
+        var second = Self.message("C1", phone: "+8613800138000")
+        (second.sendAt, second.validUntil) = (now, now.addingTimeInterval(7200))
+        _ = try store.schedule([second], at: now)
+        let held = try gate.review([second], now: now)
+        #expect(held.map(\.reasonCode) == ["cap_1_per_1d"])
+        #expect(held.first?.retryAt == went.addingTimeInterval(86_400))
+    }
 }

@@ -80,6 +80,7 @@ public struct PolicyCycle: Sendable {
             case .send:
                 row.status = .sent
                 row.reasonCode = nil
+                row.wentAt = now
                 change.after = .sent
             case .deferred(let until, let reason):
                 row.status = .scheduled

@@ -8,11 +8,14 @@ public struct PolicyLedger: Sendable {
         public var message: PlannedMessage
         public var status: MessageStatus
         public var reasonCode: String?
+        /// For a message that went: when (the ledger's last update of it), which caps count from.
+        public var wentAt: Date?
 
-        public init(message: PlannedMessage, status: MessageStatus, reasonCode: String? = nil) {
+        public init(message: PlannedMessage, status: MessageStatus, reasonCode: String? = nil, wentAt: Date? = nil) {
             self.message = message
             self.status = status
             self.reasonCode = reasonCode
+            self.wentAt = wentAt
         }
     }
 
@@ -43,7 +46,9 @@ public struct PolicyLedger: Sendable {
         (customers[customer] ?? [:]).values.compactMap { row in
             guard row.message.sendAt > since,
                   row.status.countsAsSent || (row.status == .scheduled && row.message.category != .transactional) else { return nil }
-            return CapRecord(row.message, status: row.status)
+            var record = CapRecord(row.message, status: row.status)
+            if row.status.countsAsSent, let went = row.wentAt { record.at = went }
+            return record
         }
     }
 

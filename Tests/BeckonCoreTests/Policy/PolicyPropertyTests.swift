@@ -48,7 +48,7 @@ struct PolicyPropertyTests {
 
     @Test("no message inside quiet hours, to an opted-out customer, beyond a cap, or twice for one key; the day goes to the highest priority")
     func promises() async {
-        await propertyCheck(count: 12, input: Gen.int(in: 0...1_000_000)) { seed in
+        await propertyCheck(count: 60, input: Gen.int(in: 0...1_000_000)) { seed in
             let s = Self.scenario(seed: seed)
             let policy = DeliveryPolicy()
             // The simulator: the same cycle the daemon runs, against an in-memory ledger.
@@ -104,7 +104,7 @@ struct PolicyPropertyTests {
                     for rule in policy.caps.rules(for: category, tier: customer.tier) {
                         for t in times {
                             let inWindow = times.filter { $0 <= t && $0 > t.addingTimeInterval(-Double(rule.days) * 86_400) }
-                            #expect(inWindow.count <= rule.max, "\(customer.id) got \(inWindow.count) \(category) messages within \(rule)")
+                            #expect(inWindow.count <= rule.max, "\(customer.id) got \(inWindow.count) \(category) messages within \(rule): \(mine.filter { $0.0.category == category }.map { "\($0.0.key) planned \(ISOInstant.format($0.0.sendAt, in: .gmt)) sent \(ISOInstant.format($0.1, in: .gmt))" })")
                         }
                     }
                 }
