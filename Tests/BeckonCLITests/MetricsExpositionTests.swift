@@ -56,7 +56,8 @@ struct MetricsExpositionTests {
         defer { process.terminate(); process.waitUntilExit() }
 
         var exposition = ""
-        for _ in 0..<100 where !exposition.contains("beckon_dispatch_seconds") {
+        // Until the cycle has recorded what it sent (the latency histograms exist from the start).
+        for _ in 0..<100 where !exposition.contains("beckon_messages_total{") {
             try await Task.sleep(for: .milliseconds(100))
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/metrics")!)
             request.setValue("bearer \(token)", forHTTPHeaderField: "Authorization")
