@@ -92,7 +92,7 @@ public final class StoreLock: Sendable {
             let reason = errno
             close(descriptor)
             if reason == EAGAIN || reason == EACCES || reason == EWOULDBLOCK {
-                throw Failure.held(lockFile: path, by: readHolder(path) ?? Holder(pid: nil, command: "", since: ""))
+                throw Failure.held(lockFile: path, by: settledHolder(path))
             }
             throw Failure.unusable(lockFile: path, reason: String(cString: strerror(reason)))
         }
@@ -110,7 +110,19 @@ public final class StoreLock: Sendable {
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         guard isLocked(descriptor) else { return nil }
-        return readHolder(path) ?? Holder(pid: nil, command: "", since: "")
+        return settledHolder(path)
+    }
+
+    /// The holder as its file names it, given a moment to write it: a process that has just taken the lock
+    /// has not yet replaced its (empty, or a dead predecessor's) contents.
+    static func settledHolder(_ path: String) -> Holder {
+        var holder: Holder?
+        for _ in 0..<40 {
+            holder = readHolder(path)
+            if let pid = holder?.pid, kill(pid, 0) == 0 || errno == EPERM { return holder! }
+            usleep(5_000)
+        }
+        return Holder(pid: nil, command: "", since: "")
     }
 
     static func readHolder(_ path: String) -> Holder? {
