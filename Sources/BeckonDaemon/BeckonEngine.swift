@@ -80,9 +80,7 @@ public final class BeckonEngine: Sendable {
         try store.refreshRFMBreakpointsIfStale(at: clock.now)
         var summary = Dispatcher.Summary()
         try dispatcher.recoverAfterCrash(into: &summary)
-        if let first = summary.firstEventAt, let last = summary.lastEventAt {
-            try receipts.writeHours(covering: DateInterval(start: first, end: last))
-        }
+        try receipts.writeChanged()
         return summary
     }
 
@@ -99,9 +97,9 @@ public final class BeckonEngine: Sendable {
             try store.setValue(String(decoding: try JSONEncoder().encode(bucket), as: UTF8.self), for: Self.rateKeyPrefix + channel)
         }
         phase.lap("dispatch")
-        if let first = report.dispatch.firstEventAt, let last = report.dispatch.lastEventAt {
-            report.receiptFiles = try receipts.writeHours(covering: DateInterval(start: first, end: last))
-        }
+        // Every hour that gained events since the files last caught up, whoever added them (this cycle, delivery
+        // reports and replies through the server, `beckon resolve`, a process that died before writing them).
+        report.receiptFiles = try receipts.writeChanged()
         phase.lap("receipts")
         logger.debug("cycle phases", metadata: phase.metadata)
         (report.waiting, report.nextSendAt) = try store.scheduledOutlook()

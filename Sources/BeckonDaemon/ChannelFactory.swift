@@ -1,4 +1,5 @@
 import BeckonConfig
+import BeckonCore
 import BeckonDispatch
 import Foundation
 
@@ -18,7 +19,7 @@ enum ChannelFactory {
                 let kannel = channel.kannel!
                 return KannelChannel(id: channel.id, settings: .init(
                     sendsmsURL: kannel.url, username: kannel.username, password: kannel.password, from: kannel.from,
-                    dlrBaseURL: reportURL(configuration, channel: channel.id, token: token),
+                    dlrBaseURL: reportURL(configuration, channel: channel.id), references: DeliveryReference(token: token),
                     usePOST: kannel.usePOST, maxParts: channel.maxParts, timeout: channel.timeout))
             case .http:
                 let http = channel.http!
@@ -31,13 +32,11 @@ enum ChannelFactory {
         }
     }
 
-    /// Beckon's own delivery-report endpoint for a channel, token included (gateways call plain URLs).
-    static func reportURL(_ configuration: BeckonConfiguration, channel: String, token: String) -> URL? {
+    /// Beckon's own delivery-report endpoint for a channel. No token: each message's URL carries a
+    /// `DeliveryReference`, which the endpoint accepts instead (the token would be in Kannel's storage and logs).
+    static func reportURL(_ configuration: BeckonConfiguration, channel: String) -> URL? {
         guard configuration.server.port != 0 || configuration.server.publicURL.port != nil else { return nil }
-        var components = URLComponents(url: configuration.server.publicURL.appendingPathComponent("dlr").appendingPathComponent(channel),
-                                       resolvingAgainstBaseURL: false)
-        components?.queryItems = [URLQueryItem(name: "token", value: token)]
-        return components?.url
+        return configuration.server.publicURL.appendingPathComponent("dlr").appendingPathComponent(channel)
     }
 
 }

@@ -4,8 +4,13 @@ import Foundation
 
 /// Sends through Kannel's smsbox `sendsms` HTTP interface.
 ///
-/// Kannel does not deduplicate and its reply carries no message id, so Beckon's key travels in the
-/// `dlr-url` and comes back with every delivery report (`/dlr/{channel}?key=...&status=%d`).
+/// Kannel does not deduplicate and its reply carries no message id, so the message travels in the `dlr-url`
+/// and comes back with every delivery report: as an opaque `DeliveryReference` (`/dlr/{channel}?ref=...&status=%d`)
+/// that needs no token in the URL and names no customer, so neither ends up in Kannel's storage and logs.
+///
+/// A long message reaches the handset as one SMS only when Kannel's `sendsms-user` has `concatenation = true`
+/// and `max-messages` at least `max_parts`: Beckon asks for `max-messages`, but Kannel's user limit wins, and
+/// with its default it cuts the text and still reports it delivered (`beckon check` warns).
 public struct KannelChannel: Channel {
     public struct Settings: Sendable, Hashable {
         /// e.g. `http://127.0.0.1:13013/cgi-bin/sendsms`
@@ -13,14 +18,19 @@ public struct KannelChannel: Channel {
         public var username: String
         public var password: String
         public var from: String?
-        /// Base of Beckon's own DLR endpoint; Kannel appends nothing, Beckon's query carries the escapes.
+        /// Base of Beckon's own DLR endpoint, without the token; Beckon's query carries the reference and the escapes.
         public var dlrBaseURL: URL?
+        /// Seals each message's key into its dlr-url; without it the URL carries the key in the clear (and the
+        /// base URL must then carry the token).
+        public var references: DeliveryReference?
         public var usePOST: Bool
         public var maxParts: Int
         public var timeout: TimeInterval
 
         public init(sendsmsURL: URL, username: String, password: String, from: String? = nil,
-                    dlrBaseURL: URL? = nil, usePOST: Bool = false, maxParts: Int = 6, timeout: TimeInterval = 10) {
+                    dlrBaseURL: URL? = nil, references: DeliveryReference? = nil, usePOST: Bool = false, maxParts: Int = 6,
+                    timeout: TimeInterval = 10) {
+            self.references = references
             self.sendsmsURL = sendsmsURL
             self.username = username
             self.password = password
@@ -68,13 +78,15 @@ public struct KannelChannel: Channel {
         return items
     }
 
-    /// Beckon's DLR endpoint with its key and Kannel's escapes: %d status, %A SMSC answer, %T time, %F the SMSC's message id.
+    /// Beckon's DLR endpoint with the message's reference and only the escapes Beckon reads: %d the report type,
+    /// %A the SMSC's answer (hard-failure codes such as 0x0b are in it), %F the SMSC's message id. Not %p/%P:
+    /// Kannel would write the phone numbers into every URL it stores and logs, and Beckon has them already.
     func dlrURL(for key: MessageKey) -> String? {
         guard let base = settings.dlrBaseURL else { return nil }
         let separator = base.query == nil ? "?" : "&"
+        let message = settings.references.map { "ref=" + $0.seal(key) } ?? "key=" + FormEncoding.escape(key.description)
         // The escapes must stay literal for Kannel to substitute them, so they are appended unencoded.
-        return base.absoluteString + separator + "key=" + FormEncoding.escape(key.description)
-            + "&status=%d&answer=%A&from=%p&to=%P&ts=%T&provider_id=%F"
+        return base.absoluteString + separator + message + "&status=%d&answer=%A&provider_id=%F"
     }
 
     /// Maps Kannel's reply (status code and body) to an outcome.

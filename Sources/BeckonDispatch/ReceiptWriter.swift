@@ -28,20 +28,64 @@ public struct ReceiptWriter: Sendable {
         self.includeFullPhone = includeFullPhone
     }
 
+    /// Rewrites the file of every local hour that gained receipt events since the files last caught up, then
+    /// the summary of each day they belong to, and records how far the files now reach.
+    ///
+    /// The backlog is the store's: events appended by dispatch, delivery reports, replies, planning decisions or
+    /// `beckon resolve`, by this process or another, all have a later sequence than the files' mark. So every
+    /// tick catches up whoever wrote, and a restart after a crash catches up too (the mark moves only after
+    /// the files are written). When nothing is new it costs one indexed read.
+    @discardableResult
+    public func writeChanged() throws -> [URL] {
+        let backlog = try ledger.receiptBacklog()
+        guard backlog.lastSequence > backlog.writtenThrough else { return [] }
+        var hours = Set<Date>()
+        for quarter in backlog.quarterHours {
+            // Both ends of the quarter hour: an hour boundary falls inside one only in a zone off whole quarters.
+            hours.insert(startOfHour(containing: quarter))
+            hours.insert(startOfHour(containing: quarter.addingTimeInterval(899)))
+        }
+        let written = try write(hours: hours.sorted(), through: backlog.lastSequence)
+        try ledger.markReceiptsWritten(through: backlog.lastSequence)
+        return written
+    }
+
     /// Rewrites the file of every local hour that `interval` touches, then each touched day's summary.
     @discardableResult
     public func writeHours(covering interval: DateInterval) throws -> [URL] {
-        var written: [URL] = []
-        var days: [LocalDate] = []
+        var hours: [Date] = []
         var hourStart = startOfHour(containing: interval.start)
         while hourStart <= interval.end {
-            let hour = DateInterval(start: hourStart, duration: 3600)
-            written += try writeHour(hour)
-            let day = LocalDate(hourStart, in: timeZone)
-            if days.last != day { days.append(day) }
-            hourStart = hour.end
+            hours.append(hourStart)
+            hourStart = hourStart.addingTimeInterval(3600)
         }
-        for day in days { written.append(try writeSummary(day)) }
+        return try write(hours: hours, through: try ledger.lastReceiptSequence())
+    }
+
+    /// Rewrites every hour file of one local day.
+    @discardableResult
+    public func writeDay(_ day: LocalDate) throws -> [URL] {
+        let start = day.start(in: timeZone)
+        let end = day.adding(days: 1).start(in: timeZone)
+        return try writeHours(covering: DateInterval(start: start, end: end.addingTimeInterval(-1)))
+    }
+
+    /// Writes the files of these hours and their days' summaries from the events up to `sequence`, one bound
+    /// for all: a report landing meanwhile is in neither the files nor the counts (the next tick has it), so
+    /// `summary.json` counts exactly the events of the files beside it.
+    func write(hours: [Date], through sequence: Int64) throws -> [URL] {
+        var written: [URL] = []
+        var days: [LocalDate] = []
+        var files = Set<URL>()
+        for hourStart in hours {
+            let day = LocalDate(hourStart, in: timeZone)
+            if !days.contains(day) { days.append(day) }
+            let url = file(forHourStarting: hourStart)
+            // The repeated hour of a fall-back night has one file name for two hours: written once, with both.
+            guard files.insert(url).inserted else { continue }
+            written += try writeHour(fileInterval(forHourStarting: hourStart), to: url, through: sequence)
+        }
+        for day in days { written.append(try writeSummary(day, through: sequence)) }
         return written
     }
 
@@ -49,9 +93,13 @@ public struct ReceiptWriter: Sendable {
     /// receipt file of the day, so the ERP side can check it received them whole.
     @discardableResult
     public func writeSummary(_ day: LocalDate) throws -> URL {
+        try writeSummary(day, through: try ledger.lastReceiptSequence())
+    }
+
+    func writeSummary(_ day: LocalDate, through sequence: Int64) throws -> URL {
         let dayFolder = folder.appendingPathComponent(day.description)
         let interval = DateInterval(start: day.start(in: timeZone), end: day.adding(days: 1).start(in: timeZone))
-        let counts = try ledger.receiptCounts(in: interval)
+        let counts = try ledger.receiptCounts(in: interval, through: sequence)
         let files = (try? FileManager.default.contentsOfDirectory(atPath: dayFolder.path)) ?? []
         var hashes: [String: String] = [:]
         for name in files.sorted() where name.hasPrefix("receipts-") && !name.hasPrefix(".") {
@@ -74,14 +122,6 @@ public struct ReceiptWriter: Sendable {
         return url
     }
 
-    /// Rewrites every hour file of one local day.
-    @discardableResult
-    public func writeDay(_ day: LocalDate) throws -> [URL] {
-        let start = day.start(in: timeZone)
-        let end = day.adding(days: 1).start(in: timeZone)
-        return try writeHours(covering: DateInterval(start: start, end: end.addingTimeInterval(-1)))
-    }
-
     func startOfHour(containing instant: Date) -> Date {
         // Zone offsets are whole quarter hours; an hour starts where local minutes and seconds are zero.
         let offset = Double(timeZone.secondsFromGMT(for: instant))
@@ -96,14 +136,24 @@ public struct ReceiptWriter: Sendable {
             .appendingPathComponent(String(format: "receipts-%@T%02d.csv", day.description, (hour + 24) % 24))
     }
 
-    func writeHour(_ hour: DateInterval) throws -> [URL] {
-        let url = file(forHourStarting: hour.start)
+    /// The instants whose receipts go into the file of the hour starting at `start`: that hour, and on a
+    /// fall-back night the hour before or after it with the same local name.
+    func fileInterval(forHourStarting start: Date) -> DateInterval {
+        let url = file(forHourStarting: start)
+        var first = start
+        var end = start.addingTimeInterval(3600)
+        if file(forHourStarting: start.addingTimeInterval(-3600)) == url { first = start.addingTimeInterval(-3600) }
+        if file(forHourStarting: end) == url { end = end.addingTimeInterval(3600) }
+        return DateInterval(start: first, end: end)
+    }
+
+    func writeHour(_ hour: DateInterval, to url: URL, through sequence: Int64) throws -> [URL] {
         var csv: [UInt8] = []
         CSVField.appendRecord(Self.columns, to: &csv)
         var lines = Data()
         var events = 0
         var timestamps = TimestampText(timeZone: timeZone)
-        try ledger.forEachReceiptEvent(in: hour) { event in
+        try ledger.forEachReceiptEvent(in: hour, through: sequence) { event in
             events += 1
             let fields = row(event, timestamps: &timestamps)
             CSVField.appendRecord(fields, to: &csv)

@@ -41,9 +41,12 @@ public struct BeckonHTTPServer: Sendable {
     public let registry: PrometheusCollectorRegistry
     public let clock: any WallClock
     public let logger: Logger
+    /// Opens the references in Kannel's dlr-urls, which stand in for the token there.
+    let references: DeliveryReference
 
     public init(settings: Settings, store: SQLiteStore, registry: PrometheusCollectorRegistry, clock: any WallClock, logger: Logger) {
         self.settings = settings
+        references = DeliveryReference(token: settings.token)
         self.store = store
         self.registry = registry
         self.clock = clock
@@ -58,7 +61,7 @@ public struct BeckonHTTPServer: Sendable {
 
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: TokenMiddleware(token: settings.token))
+        router.add(middleware: TokenMiddleware(token: settings.token, references: references))
         router.get("/healthz") { _, _ in try healthResponse() }
         router.get("/metrics") { _, _ in
             // Read from the ledger at each scrape: the counts are states, and a crash in another process (or
@@ -105,7 +108,7 @@ public struct BeckonHTTPServer: Sendable {
 
     func deliveryReport(fields: [String: String], channel: String) async throws -> Response {
         guard let endpoint = settings.endpoints[channel] else { return text(.notFound, "no channel '\(channel)' takes delivery reports\n") }
-        switch endpoint.report(from: fields) {
+        switch endpoint.report(from: fields, references: references) {
         case .failure(let error):
             Counter(label: "beckon_delivery_reports_total", dimensions: [("channel", channel), ("result", "rejected")]).increment()
             logger.warning("unusable delivery report", metadata: ["channel": "\(channel)", "reason": "\(error)"])
@@ -113,13 +116,17 @@ public struct BeckonHTTPServer: Sendable {
         case .success(let parsed):
             let result = try store.apply(DeliveryReport(channel: channel, key: parsed.key, providerID: parsed.providerID,
                                                         part: parsed.part, status: parsed.status, providerCode: parsed.providerCode, at: clock.now))
-            if case .applied(let key, let status) = result, status == .undelivered || status == .failed,
-               endpoint.isHardFailure(parsed.providerCode) {
-                try suppressHardFailedNumber(of: key, code: parsed.providerCode, channel: channel)
+            switch result {
+            case .applied(let key, let status), .held(let key, let status):
+                if status == .undelivered || status == .failed, endpoint.isHardFailure(parsed.providerCode) {
+                    try suppressHardFailedNumber(of: key, code: parsed.providerCode, channel: channel)
+                }
+            default: break
             }
             let name: String
             switch result {
             case .applied: name = "applied"
+            case .held: name = "held"
             case .noChange: name = "no_change"
             case .duplicate: name = "duplicate"
             case .unknownMessage: name = "unknown_message"
@@ -189,10 +196,18 @@ public struct BeckonHTTPServer: Sendable {
 }
 
 /// Refuses requests without the token, in constant time so the token cannot be guessed byte by byte.
+///
+/// A delivery report may carry a `DeliveryReference` (`/dlr/...?ref=`) instead: only a holder of the token
+/// can make one that opens, and it speaks for its one message only.
 struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: String
+    let references: DeliveryReference
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.uri.path.hasPrefix("/dlr/"), let reference = request.uri.queryParameters["ref"],
+           references.open(String(reference)) != nil {
+            return try await next(request, context)
+        }
         let presented = request.headers[.authorization].flatMap(Self.bearerToken) ?? request.uri.queryParameters["token"].map(String.init) ?? ""
         guard Self.constantTimeEqual(presented, token) else {
             return Response(status: .unauthorized, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "token required\n")))

@@ -4,8 +4,9 @@ import Foundation
 /// How one channel's gateway names things in its delivery-report and reply callbacks.
 public struct ReportEndpoint: Sendable, Hashable {
     public enum Dialect: Sendable, Hashable {
-        /// Kannel: `key`, `status` (`%d`), `answer` (`%A`), `provider_id` (`%F`) from Beckon's own dlr-url;
-        /// replies from an sms-service get-url with `from` (`%p`) and `text` (`%a`).
+        /// Kannel: `ref` (a `DeliveryReference`; `key` from dlr-urls of earlier versions), `status` (`%d`),
+        /// `answer` (`%A`), `provider_id` (`%F`) from Beckon's own dlr-url; replies from an sms-service get-url
+        /// with `from` (`%p`) and `text` (`%a`).
         case kannel
         /// A generic gateway: the provider's message id and status in the named fields, status words mapped,
         /// and for gateways that report each part of a long message, the part in `part`.
@@ -36,10 +37,18 @@ public struct ReportEndpoint: Sendable, Hashable {
     }
 
     /// A report's fields (query and form merged) as a ledger report; nil with a reason when unusable.
-    public func report(from fields: [String: String]) -> Result<DeliveryReportFields, ReportError> {
+    /// - Parameter references: opens a Kannel report's `ref`.
+    public func report(from fields: [String: String], references: DeliveryReference? = nil) -> Result<DeliveryReportFields, ReportError> {
         switch dialect {
         case .kannel:
-            guard let keyText = fields["key"], let key = MessageKey(parsing: keyText) else { return .failure(.init("missing or malformed key")) }
+            let key: MessageKey
+            if let reference = fields["ref"] {
+                guard let opened = references?.open(reference) else { return .failure(.init("ref does not name a message of this server")) }
+                key = opened
+            } else {
+                guard let keyText = fields["key"], let parsed = MessageKey(parsing: keyText) else { return .failure(.init("missing or malformed ref")) }
+                key = parsed
+            }
             guard let type = fields["status"].flatMap(Int.init), let status = DeliveryReportStatus.kannel(type) else {
                 return .failure(.init("missing or unknown Kannel status (%d)"))
             }

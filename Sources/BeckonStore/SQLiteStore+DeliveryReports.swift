@@ -34,61 +34,118 @@ public enum DeliveryReportResult: Hashable, Sendable {
     case applied(MessageKey, MessageStatus)
     /// Recorded, but the message's state stands: a late or out-of-order report, or a part of several.
     case noChange(MessageKey, MessageStatus)
+    /// Held: the message is still `pending` (its batch's outcome not recorded yet); recording the outcome
+    /// writes the `sent` event and then this state.
+    case held(MessageKey, MessageStatus)
     /// The same report again.
     case duplicate(MessageKey)
-    /// No message with that key or provider id on that channel.
+    /// No message with that key or provider id on that channel. A report by provider id is kept for an hour
+    /// all the same: a fast gateway reports before its reply to the send (which carries the id) is recorded,
+    /// and recording that reply then applies it.
     case unknownMessage
 }
 
 extension SQLiteStore {
-    /// Applies a delivery report in one transaction: deduplicated by (channel, message, part, status),
-    /// never downgrading a state, and for a multipart message `delivered` only once every part is.
+    /// Applies a delivery report in one transaction: deduplicated by (channel, message, part, status), and
+    /// moved as `LedgerTransition.report` says (never downgrading a state, held while the message is in
+    /// flight); for a multipart message `delivered` only once every part is.
     public func apply(_ report: DeliveryReport) throws -> DeliveryReportResult {
-        try writer.write { db in
-            let row: Row?
-            if let key = report.key {
-                row = try Row.fetchOne(db, sql: "SELECT key, status, segments FROM message WHERE key = ?", arguments: [key.description])
-            } else if let id = report.providerID {
-                row = try Row.fetchOne(db, sql: "SELECT key, status, segments FROM message WHERE channel = ? AND provider_id = ?",
-                                       arguments: [report.channel, id])
-            } else {
-                row = nil
-            }
-            guard let row, let current = MessageStatus(rawValue: row["status"]) else { return .unknownMessage }
-            let keyText: String = row["key"]
-            let key = Self.parseKey(keyText)
-            let part = report.part
-            try db.execute(sql: """
-                INSERT INTO delivery_report (channel, message_key, part, status, provider_code, received_at)
-                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                """, arguments: [report.channel, keyText, part, report.status.rawValue, report.providerCode, report.at.timeIntervalSince1970])
-            guard db.changesCount > 0 else { return .duplicate(key) }
+        try writer.write { db in try Self.apply(report, in: db) }
+    }
 
-            // Each part's most advanced state; parts not heard from yet count as where the message stands.
-            let segments: Int = row["segments"]
-            var parts: [String: MessageStatus] = [:]
+    /// How long a report by provider id waits for its message's send to be recorded.
+    static let earlyReportSeconds: TimeInterval = 3600
+
+    static func apply(_ report: DeliveryReport, in db: Database) throws -> DeliveryReportResult {
+        let columns = "key, status, segments, held_report_status"
+        let row: Row?
+        if let key = report.key {
+            row = try Row.fetchOne(db, sql: "SELECT \(columns) FROM message WHERE key = ?", arguments: [key.description])
+        } else if let id = report.providerID {
+            row = try Row.fetchOne(db, sql: "SELECT \(columns) FROM message WHERE channel = ? AND provider_id = ?",
+                                   arguments: [report.channel, id])
+        } else {
+            row = nil
+        }
+        guard let row, let current = MessageStatus(rawValue: row["status"]) else {
+            if report.key == nil, let id = report.providerID { try keepEarly(report, providerID: id, in: db) }
+            return .unknownMessage
+        }
+        let keyText: String = row["key"]
+        let key = Self.parseKey(keyText)
+        try db.execute(sql: """
+            INSERT INTO delivery_report (channel, message_key, part, status, provider_code, received_at)
+            VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+            """, arguments: [report.channel, keyText, report.part, report.status.rawValue, report.providerCode,
+                             report.at.timeIntervalSince1970])
+        guard db.changesCount > 0 else { return .duplicate(key) }
+
+        var recorded: [(part: String, status: MessageStatus)] = []
+        if !report.part.isEmpty {
             for r in try Row.fetchAll(db, sql: "SELECT part, status FROM delivery_report WHERE channel = ? AND message_key = ?",
                                        arguments: [report.channel, keyText]) {
-                guard let status = MessageStatus(rawValue: r["status"]) else { continue }
-                let name: String = r["part"]
-                parts[name] = parts[name].map { DeliveryReportStatus.merge(current: $0, report: status) } ?? status
+                let part: String = r["part"]
+                if let status = MessageStatus(rawValue: r["status"]) { recorded.append((part: part, status: status)) }
             }
-            let combined: MessageStatus
-            if part.isEmpty {
-                combined = report.status
-            } else {
-                // Reported part by part: delivered once every part is; parts not heard from yet stand at `sent`.
-                var states = parts.filter { !$0.key.isEmpty }.map(\.value)
-                if states.count < segments { states += Array(repeating: .sent, count: segments - states.count) }
-                combined = DeliveryReportStatus.combine(parts: states) ?? report.status
-            }
-            let next = DeliveryReportStatus.merge(current: current, report: combined)
-            guard next != current else { return .noChange(key, current) }
+        }
+        let reported = DeliveryReportStatus.combined(report: report.status, part: report.part, recorded: recorded,
+                                                     segments: row["segments"])
+        let held = (row["held_report_status"] as String?).flatMap(MessageStatus.init(rawValue:))
+        switch LedgerTransition.report(reported, current: current, held: held) {
+        case .stand:
+            return .noChange(key, current)
+        case .hold(let status):
+            // Kannel's provider id (%F) is known only from its reports: kept now, as a later report would.
+            try db.execute(sql: """
+                UPDATE message SET held_report_status = ?, held_report_code = ?, provider_id = COALESCE(provider_id, ?)
+                WHERE key = ?
+                """, arguments: [status.rawValue, report.providerCode, report.providerID, keyText])
+            return .held(key, status)
+        case .advance(let status, let events):
             try db.execute(sql: """
                 UPDATE message SET status = ?, provider_code = ?, provider_id = COALESCE(provider_id, ?), updated_at = ? WHERE key = ?
-                """, arguments: [next.rawValue, report.providerCode, report.providerID, report.at.timeIntervalSince1970, keyText])
-            try Self.appendReceipt(key: keyText, status: next, at: report.at, in: db)
-            return .applied(key, next)
+                """, arguments: [status.rawValue, report.providerCode, report.providerID, report.at.timeIntervalSince1970, keyText])
+            for event in events {
+                // The `sent` a report proves for a message left unknown or put back for a retry says so.
+                try Self.appendReceipt(key: keyText, status: event, at: report.at,
+                                       reasonCode: event == status ? nil : LedgerTransition.confirmedByReport, in: db)
+            }
+            return .applied(key, status)
+        }
+    }
+
+    /// Keeps a report whose provider id no message has yet (see `unknownMessage`), and forgets old ones.
+    static func keepEarly(_ report: DeliveryReport, providerID: String, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM early_report WHERE received_at < ?",
+                       arguments: [report.at.timeIntervalSince1970 - earlyReportSeconds])
+        try db.execute(sql: """
+            INSERT INTO early_report (channel, provider_id, part, status, provider_code, received_at)
+            VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+            """, arguments: [report.channel, providerID, report.part, report.status.rawValue, report.providerCode,
+                             report.at.timeIntervalSince1970])
+    }
+
+    /// Applies the reports that came before these provider ids were recorded, in the order they came, and
+    /// forgets them. Called by the outcome writer in its transaction, after the outcomes' own events.
+    static func applyEarlyReports(providerIDs: [String], at now: Date, in db: Database) throws {
+        // Cached: this runs for every chunk of outcomes, and the table is empty nearly always.
+        guard !providerIDs.isEmpty, try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM early_report)")) == true else {
+            return
+        }
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT channel, provider_id, part, status, provider_code, received_at FROM early_report
+            WHERE provider_id IN (\(databaseQuestionMarks(count: providerIDs.count))) ORDER BY received_at
+            """, arguments: StatementArguments(providerIDs))
+        for row in rows {
+            guard let status = MessageStatus(rawValue: row["status"]) else { continue }
+            // At the outcome's time, not the report's: the events follow the send's, in time as in sequence.
+            let received = Date(timeIntervalSince1970: row["received_at"])
+            let result = try apply(DeliveryReport(channel: row["channel"], providerID: row["provider_id"], part: row["part"], status: status,
+                                                  providerCode: row["provider_code"], at: max(received, now)), in: db)
+            // The same id on another channel is not this report's message: it waits on.
+            guard result != .unknownMessage else { continue }
+            try db.execute(sql: "DELETE FROM early_report WHERE channel = ? AND provider_id = ? AND part = ? AND status = ?",
+                           arguments: [row["channel"] as String, row["provider_id"] as String, row["part"] as String, row["status"] as String])
         }
     }
 

@@ -42,12 +42,13 @@ extension SQLiteStore: MessageLedger {
         return db.changesCount > 0
     }
 
-    static func appendReceipt(key: String, status: MessageStatus, at now: Date, in db: Database) throws {
+    /// A receipt event from the message's row as it stands; `reasonCode` replaces the row's when given.
+    static func appendReceipt(key: String, status: MessageStatus, at now: Date, reasonCode: String? = nil, in db: Database) throws {
         // Cached: one compiled statement for the whole batch (compiling per row dominated dispatch profiles).
         try db.cachedStatement(sql: """
             INSERT INTO receipt_event (key, status, provider_id, provider_code, reason_code, segments, encoding, event_at)
-            SELECT key, ?, provider_id, provider_code, reason_code, segments, encoding, ? FROM message WHERE key = ?
-            """).execute(arguments: [status.rawValue, now.timeIntervalSince1970, key])
+            SELECT key, ?, provider_id, provider_code, COALESCE(?, reason_code), segments, encoding, ? FROM message WHERE key = ?
+            """).execute(arguments: [status.rawValue, reasonCode, now.timeIntervalSince1970, key])
     }
 
     public func capHistory(customerIDs: [String], since: Date) throws -> [String: [CapRecord]] {
@@ -214,49 +215,6 @@ extension SQLiteStore: MessageLedger {
                 }
             }
             return found
-        }
-    }
-
-    public func forEachReceiptEvent(in interval: DateInterval, _ body: (ReceiptEvent) throws -> Void) throws {
-        try writer.read { db in
-            var query = BoundStatement(try db.cachedStatement(sql: """
-                SELECT e.sequence, e.status, e.provider_id, e.provider_code, e.reason_code, e.segments, e.encoding,
-                       e.event_at, m.campaign, m.wave, m.customer_id, m.local_date, m.channel, m.phone,
-                       m.variant, m.send_at, m.source
-                FROM receipt_event e JOIN message m ON m.key = e.key
-                WHERE e.event_at >= ? AND e.event_at < ?
-                ORDER BY e.sequence
-                """))
-            query.bind(interval.start.timeIntervalSince1970)
-            query.bind(interval.end.timeIntervalSince1970)
-            // Read through sqlite3_column_* by position: a day's receipts are read whole, and GRDB's row
-            // decoding was most of the cost of writing them.
-            try query.forEachRow(in: db) { column in
-                let key = MessageKey(campaign: column.text(8) ?? "", wave: column.int(9), customer: column.text(10) ?? "",
-                                     localDate: column.text(11).flatMap(LocalDate.init(iso:)) ?? LocalDate(dayNumber: 0))
-                try body(ReceiptEvent(
-                    sequence: Int64(column.int(0)), key: key,
-                    status: column.text(1).flatMap(MessageStatus.init(rawValue:)) ?? .unknown,
-                    channel: column.text(12) ?? "", phone: column.text(13) ?? "", variant: column.text(14) ?? "",
-                    providerID: column.text(2), providerCode: column.text(3), reasonCode: column.text(4),
-                    segments: column.int(5), encoding: column.text(6) ?? "",
-                    plannedAt: Date(timeIntervalSince1970: column.double(15)),
-                    eventAt: Date(timeIntervalSince1970: column.double(7)), source: column.text(16) ?? ""))
-            }
-        }
-    }
-
-    public func receiptCounts(in interval: DateInterval) throws -> [ReceiptCount] {
-        try writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT m.campaign, m.variant, e.status, COUNT(*) AS n
-                FROM receipt_event e JOIN message m ON m.key = e.key
-                WHERE e.event_at >= ? AND e.event_at < ?
-                GROUP BY m.campaign, m.variant, e.status
-                """, arguments: [interval.start.timeIntervalSince1970, interval.end.timeIntervalSince1970]).map { row in
-                ReceiptCount(campaign: row["campaign"], variant: row["variant"],
-                             status: MessageStatus(rawValue: row["status"]) ?? .unknown, count: row["n"])
-            }
         }
     }
 

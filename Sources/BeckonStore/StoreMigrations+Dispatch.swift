@@ -10,6 +10,40 @@ extension StoreMigrations {
         }
     }
 
+    static func registerReceiptsV5(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v5-receipts") { db in
+            // A delivery report that came while its message was `pending` (before the batch's outcome was
+            // recorded): held here, so that recording the outcome writes the one `sent` event and then this
+            // state (see LedgerTransition). NULL when nothing is held.
+            try db.execute(sql: """
+                ALTER TABLE message ADD COLUMN held_report_status TEXT
+                    CHECK (held_report_status IN ('queued', 'sent', 'delivered', 'undelivered'));
+                ALTER TABLE message ADD COLUMN held_report_code TEXT;
+                """)
+            // A report by provider id that came before the send's reply (which carries the id) was recorded:
+            // kept for an hour, and applied when the outcome with that id is (SQLiteStore.applyEarlyReports).
+            try db.execute(sql: """
+                CREATE TABLE early_report (
+                    channel TEXT NOT NULL,
+                    provider_id TEXT NOT NULL,
+                    part TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    provider_code TEXT NOT NULL DEFAULT '',
+                    received_at REAL NOT NULL,
+                    PRIMARY KEY (channel, provider_id, part, status)
+                ) WITHOUT ROWID
+                """)
+            // How far the receipt files have caught up with receipt_event (its sequence). A store that had
+            // events before this migration starts a day before its newest event: the first tick rewrites at
+            // most the last day's hours, not the store's whole history.
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO state (key, value)
+                SELECT ?, CAST(COALESCE((SELECT MAX(sequence) FROM receipt_event
+                                         WHERE event_at < (SELECT MAX(event_at) FROM receipt_event) - 86400), 0) AS TEXT)
+                """, arguments: [SQLiteStore.receiptsWrittenThroughKey])
+        }
+    }
+
     static func registerSourcesV4(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v4-sources") { db in
             // The input row behind each customer and message (`members.csv:12`), so a receipt can be traced

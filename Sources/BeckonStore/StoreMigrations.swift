@@ -15,6 +15,7 @@ enum StoreMigrations {
         registerDispatchV3(&migrator)
         registerSourcesV4(&migrator)
         registerClaimsV5(&migrator)
+        registerReceiptsV5(&migrator)
         return migrator
     }
 

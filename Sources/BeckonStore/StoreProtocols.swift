@@ -107,11 +107,34 @@ public protocol MessageLedger: Sendable {
     /// live process's messages in flight.
     func pendingAfterCrash(takenOverBy claimant: String, isAlive: (String?) -> Bool) throws -> [LedgerEntry]
     func entry(for key: MessageKey) throws -> LedgerEntry?
-    /// Hands each receipt event whose `eventAt` lies in `interval` to `body`, in sequence order, without
-    /// holding them all (a busy hour has hundreds of thousands).
-    func forEachReceiptEvent(in interval: DateInterval, _ body: (ReceiptEvent) throws -> Void) throws
-    /// Receipt events in `interval` counted by campaign, variant and status (for the daily summary).
-    func receiptCounts(in interval: DateInterval) throws -> [ReceiptCount]
+    /// Hands each receipt event whose `eventAt` lies in `interval` and whose sequence is at most `sequence`
+    /// to `body`, in sequence order, without holding them all (a busy hour has hundreds of thousands).
+    func forEachReceiptEvent(in interval: DateInterval, through sequence: Int64, _ body: (ReceiptEvent) throws -> Void) throws
+    /// Receipt events in `interval` up to `sequence`, counted by campaign, variant and status (the daily summary).
+    func receiptCounts(in interval: DateInterval, through sequence: Int64) throws -> [ReceiptCount]
+    /// The newest receipt event's sequence; 0 when there is none.
+    func lastReceiptSequence() throws -> Int64
+    /// The receipt events that the receipt files have not caught up with, whoever appended them.
+    func receiptBacklog() throws -> ReceiptBacklog
+    /// Records that the receipt files hold every event up to `sequence` (never moves back).
+    func markReceiptsWritten(through sequence: Int64) throws
+}
+
+/// Receipt events appended since the receipt files last caught up: by dispatch, delivery reports, replies,
+/// planning decisions or `beckon resolve`, in this process or another one, before a restart or after.
+public struct ReceiptBacklog: Hashable, Sendable {
+    /// The files hold every event up to this sequence.
+    public var writtenThrough: Int64
+    /// The newest event's sequence when the backlog was read.
+    public var lastSequence: Int64
+    /// The start of every quarter hour (UTC) that has events in `(writtenThrough, lastSequence]`.
+    public var quarterHours: [Date]
+
+    public init(writtenThrough: Int64, lastSequence: Int64, quarterHours: [Date]) {
+        self.writtenThrough = writtenThrough
+        self.lastSequence = lastSequence
+        self.quarterHours = quarterHours
+    }
 }
 
 extension MessageLedger {
@@ -123,6 +146,15 @@ extension MessageLedger {
     /// Claims `keys` for this process (for tests and tools that stage a ledger by hand).
     public func markPending(_ keys: [MessageKey], at now: Date) throws {
         _ = try claim(keys, by: ProcessInstance.current.id, at: now)
+    }
+
+    /// Every receipt event whose `eventAt` lies in `interval`, in sequence order.
+    public func forEachReceiptEvent(in interval: DateInterval, _ body: (ReceiptEvent) throws -> Void) throws {
+        try forEachReceiptEvent(in: interval, through: .max, body)
+    }
+
+    public func receiptCounts(in interval: DateInterval) throws -> [ReceiptCount] {
+        try receiptCounts(in: interval, through: .max)
     }
 
     /// Receipt events whose `eventAt` lies in `interval`, in sequence order, collected.

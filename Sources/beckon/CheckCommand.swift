@@ -56,6 +56,17 @@ struct CheckCommand: ParsableCommand {
             allFindings += findings
             worst = findings.map(\.severity).reduce(worst, max)
         }
+        // Beckon asks Kannel for `max-messages`, but the sendsms-user's own settings decide (Kannel 1.4.5): without
+        // `concatenation = true` the parts arrive as separate SMS, and with the default `max-messages` (1) the text
+        // is cut to one part and still reported delivered. Beckon cannot see kannel.conf, so it says what to check.
+        for channel in configuration.channels where channel.kind == .kannel && channel.maxParts > 1 {
+            allFindings.append(.init(severity: .warn, campaign: "channel:\(channel.id)", variant: "", message: """
+                max_parts \(channel.maxParts): a long message reaches the handset as one SMS only if Kannel's sendsms-user \
+                has `concatenation = true` and `max-messages = \(channel.maxParts)` (or more); otherwise its parts arrive \
+                as separate SMS, or it is cut to one part and still reported delivered. Set both in kannel.conf, or max_parts: 1
+                """))
+            worst = max(worst, .warn)
+        }
         print("")
         for finding in allFindings { print(finding) }
         print("\(configuration.campaigns.count) campaign(s) checked: \(allFindings.filter { $0.severity == .block }.count) blocking, \(allFindings.filter { $0.severity == .warn }.count) warning(s)")

@@ -10,9 +10,11 @@ struct ReceiptsCommand: ParsableCommand {
         commandName: "receipts",
         abstract: "Rewrites a day's receipt files and summary.json from the store.",
         discussion: """
-            The store is the source of truth; receipt files are a projection of it. When files were lost or
-            damaged, this writes every hour of the local day again (each file atomically) and the day's
-            summary.json with the SHA-256 of every file, then lists what it wrote.
+            The store is the source of truth; receipt files are a projection of it. `beckon run` keeps them
+            current on its own: every tick rewrites each hour that gained events (sends, delivery reports,
+            replies, planning decisions, `beckon resolve`), and catches up after a restart. When files were
+            lost or damaged, this writes every hour of the local day again (each file atomically) and the
+            day's summary.json with the SHA-256 of every file, then lists what it wrote.
 
             Examples:
               beckon receipts --date 2026-11-24

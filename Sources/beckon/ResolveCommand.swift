@@ -106,7 +106,7 @@ struct ResolveCommand: ParsableCommand {
         try store.record(outcomes, at: now)
         let writer = ReceiptWriter(folder: configuration.outbox.appendingPathComponent("receipts"), timeZone: configuration.timeZone,
                                    ledger: store, includeFullPhone: configuration.receiptsFullPhone, jsonLines: configuration.receiptsJSONLines)
-        try writer.writeHours(covering: DateInterval(start: now, end: now))
+        try writer.writeChanged()
         print("resolved \(entries.count): \(total.joined(separator: ", "))")
     }
 

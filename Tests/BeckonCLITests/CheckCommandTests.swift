@@ -41,6 +41,27 @@ struct CheckCommandTests {
         #expect(result.stdout.contains("block\tc\t2 parts exceed channel 'modem' max_parts 1"), "\(result.stdout)")
     }
 
+    @Test("a kannel channel with max_parts above 1 gets a warning naming the Kannel settings it needs; max_parts 1 gets none",
+          arguments: [6, 1])
+    func kannelConcatenation(maxParts: Int) throws {
+        let root = try home("id: c\ntrigger: { kind: birthday }\nchannel: sms\ntemplate_file: new.txt\n", main: """
+            content:
+              brand: 品牌
+            channels:
+              sms: { kind: kannel, url: "http://127.0.0.1:13013/cgi-bin/sendsms", username: u, password: p, from: "1069", max_parts: \(maxParts) }
+
+            """)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try BeckonBinary.run(["check", "--config", root.appendingPathComponent("etc/beckon.yaml").path])
+        #expect(result.status == 0, "a warning does not block: \(result.stdout)\(result.stderr)")
+        let warning = result.stdout.split(separator: "\n").first { $0.hasPrefix("warn\tchannel:sms\t") }
+        if maxParts > 1 {
+            #expect(warning?.contains("concatenation = true") == true && warning?.contains("max-messages = 6") == true, "\(result.stdout)")
+        } else {
+            #expect(warning == nil, "\(result.stdout)")
+        }
+    }
+
     @Test("a blocked phrase or an unknown field fails with the campaign and the position")
     func blocking() throws {
         let root = try home("id: c\ntrigger: { kind: birthday }\ntemplate: \"【品牌】{{nick}}中奖了\"\n")

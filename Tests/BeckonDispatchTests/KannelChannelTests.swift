@@ -7,7 +7,7 @@ import Testing
 struct KannelChannelTests {
     let channel = KannelChannel(id: "kannel", settings: .init(
         sendsmsURL: URL(string: "http://127.0.0.1:13013/cgi-bin/sendsms")!, username: "beckon", password: "secret",
-        dlrBaseURL: URL(string: "http://127.0.0.1:8480/dlr/kannel?token=t")!, maxParts: 3))
+        dlrBaseURL: URL(string: "http://127.0.0.1:8480/dlr/kannel")!, references: DeliveryReference(token: "t"), maxParts: 3))
 
     private func value(_ name: String, in items: [URLQueryItem]) -> String? {
         items.first { $0.name == name }?.value
@@ -27,14 +27,19 @@ struct KannelChannelTests {
         #expect(value("coding", in: items) == nil)
     }
 
-    @Test("the dlr-url carries Beckon's key and Kannel's escapes, with dlr-mask 31")
-    func dlrURLCarriesKey() throws {
-        let items = channel.parameters(for: plannedMessage("Hi"))
+    @Test("the dlr-url carries only what Beckon reads: the message's reference and %d, %A, %F; no token, key or phone escapes")
+    func dlrURLCarriesOnlyWhatBeckonReads() throws {
+        let message = plannedMessage("Hi")
+        let items = channel.parameters(for: message)
         #expect(value("dlr-mask", in: items) == "31")
         let dlr = try #require(value("dlr-url", in: items))
-        #expect(dlr.hasPrefix("http://127.0.0.1:8480/dlr/kannel?token=t&key=spring%2F1%2FC001%2F2027-02-06"))
-        #expect(dlr.contains("status=%d"))
-        #expect(dlr.contains("answer=%A"))
+        let components = try #require(URLComponents(string: dlr.replacingOccurrences(of: "%", with: "%25")))
+        #expect(components.path == "/dlr/kannel")
+        #expect(components.queryItems?.map(\.name) == ["ref", "status", "answer", "provider_id"])
+        #expect(dlr.hasSuffix("&status=%d&answer=%A&provider_id=%F"))
+        let reference = try #require(components.queryItems?.first?.value)
+        #expect(DeliveryReference(token: "t").open(reference) == message.key)
+        for leak in ["token", "%p", "%P", "C001", "spring", "8613800138000"] { #expect(!dlr.contains(leak), "\(leak) in \(dlr)") }
     }
 
     @Test("replies map to sent, queued, permanent and transient failures", arguments: [

@@ -14,13 +14,14 @@ struct HTTPServerTests {
     static let now = ISOInstant.parse("2026-11-24T10:00:00+08:00", defaultZone: .gmt)!
     static let key = MessageKey(campaign: "birthday", wave: 0, customer: "C1", localDate: LocalDate(iso: "2026-11-24")!)
 
-    func store(segmentsText: String = "你好") throws -> SQLiteStore {
+    /// A message sent through `channel` (the one its reports come back on).
+    func store(segmentsText: String = "你好", channel: String = "sms") throws -> SQLiteStore {
         let store = try SQLiteStore()
         let message = PlannedMessage(key: Self.key, category: .care, phone: "+8613800138000", channel: "sms", text: segmentsText,
                                      variant: "", sendAt: Self.now, validUntil: Self.now.addingTimeInterval(3600), reason: "birthday")
         _ = try store.schedule([message], at: Self.now)
         try store.markPending([Self.key], at: Self.now)
-        try store.record([DispatchOutcome(key: Self.key, status: .sent, providerID: "gw-1", channel: "sms")], at: Self.now)
+        try store.record([DispatchOutcome(key: Self.key, status: .sent, providerID: "gw-1", channel: channel)], at: Self.now)
         return store
     }
 
@@ -97,10 +98,47 @@ struct HTTPServerTests {
         #expect(events.map(\.status) == [.sent, .delivered])
     }
 
+    @Test("a Kannel report with its message's reference needs no token; a forged or foreign reference is refused")
+    func referencedReports() async throws {
+        let store = try store()
+        let app = Application(router: server(store).router())
+        let reference = DeliveryReference(token: Self.token).seal(Self.key)
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/dlr/sms?ref=\(reference)&status=1&answer=ACK%2F&provider_id=smsc-1", method: .get) {
+                #expect($0.status == .ok)
+                #expect(String(buffer: $0.body) == "applied\n")
+            }
+            let foreign = DeliveryReference(token: "another-server").seal(Self.key)
+            for uri in ["/dlr/sms?ref=\(foreign)&status=2", "/dlr/sms?ref=AAAA&status=2", "/healthz?ref=\(reference)", "/mo/sms?ref=\(reference)&from=1&text=TD"] {
+                try await client.execute(uri: uri, method: .get) { #expect($0.status == .unauthorized, "\(uri)") }
+            }
+        }
+        #expect(try store.entry(for: Self.key)?.status == .delivered)
+        #expect(try store.entry(for: Self.key)?.providerID == "gw-1", "the id from the send stands")
+    }
+
+    @Test("a report while the message is pending is held, and a held hard failure suppresses the number at once")
+    func heldReport() async throws {
+        let store = try SQLiteStore()
+        let message = PlannedMessage(key: Self.key, category: .care, phone: "+8613800138000", channel: "sms", text: "hi",
+                                     variant: "", sendAt: Self.now, validUntil: Self.now.addingTimeInterval(3600), reason: "birthday")
+        _ = try store.schedule([message], at: Self.now)
+        try store.markPending([Self.key], at: Self.now)
+        let app = Application(router: server(store, hardFailureCodes: ["0x0b"]).router())
+        try await app.test(.live) { client in
+            try await client.execute(uri: dlr(2).replacingOccurrences(of: "answer=ACK", with: "answer=NACK%2F0x0b"), method: .get) {
+                #expect(String(buffer: $0.body) == "held\n")
+            }
+        }
+        #expect(try store.entry(for: Self.key)?.status == .pending)
+        #expect(try store.suppressions(customerIDs: [], phones: ["+8613800138000"]).map(\.source) == [.hardFailure])
+        try store.record([DispatchOutcome(key: Self.key, status: .sent, providerCode: "202 0: Accepted for delivery")], at: Self.now)
+        #expect(try store.receiptEvents(in: DateInterval(start: Self.now.addingTimeInterval(-1), duration: 10)).map(\.status) == [.sent, .undelivered])
+    }
+
     @Test("a multipart message reported part by part is delivered only when every part is")
     func multipart() async throws {
-        let store = try store(segmentsText: String(repeating: "生日快乐", count: 20))  // 80 UCS-2 characters: 2 parts
-        try store.record([DispatchOutcome(key: Self.key, status: .sent, providerID: "gw-1", channel: "gw")], at: Self.now)
+        let store = try store(segmentsText: String(repeating: "生日快乐", count: 20), channel: "gw")  // 80 UCS-2 characters: 2 parts
         let app = Application(router: server(store).router())
         try await app.test(.live) { client in
             try await client.execute(uri: "/dlr/gw?token=\(Self.token)&id=gw-1&status=DELIVRD&part=1", method: .get) {
