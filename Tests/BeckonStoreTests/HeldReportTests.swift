@@ -85,7 +85,7 @@ struct HeldReportTests {
     func crashWithHeldReport() throws {
         let store = try pendingMessage()
         _ = try store.apply(report(.delivered, code: "1 ACK/"))
-        #expect(try store.pendingAfterCrash().map(\.message.key) == [Self.key])
+        #expect(try store.pendingAfterCrash(takenOverBy: "recovery", isAlive: { _ in false }).map(\.message.key) == [Self.key])
         try store.record([DispatchOutcome(key: Self.key, status: .unknown, reasonCode: "outcome_unknown_after_crash")], at: Self.now.addingTimeInterval(5))
         #expect(try store.entry(for: Self.key)?.status == .delivered)
         #expect(try events(store).map(\.status) == [.sent, .delivered])
