@@ -28,6 +28,10 @@ public struct BeckonConfiguration: Sendable {
     public var columnAliases: [String: String] = [:]
     /// `utf-8`, `gb18030` or `auto` (the `encoding:` key).
     public var inboxEncoding: String = "auto"
+    /// Which file names declare which kind of inbox file (`inbox.kinds:`).
+    public var inboxKinds = InboxKindPatterns.defaults
+    /// A snapshot deactivating more than this share of active customers is held (`inbox.snapshot_max_deactivate:`).
+    public var snapshotMaxDeactivate = 0.2
     /// Replies that opt out or back in (the `opt_out_keywords:` section); nil: the defaults.
     public var optOutKeywords: [String]?
     public var optInKeywords: [String]?
@@ -74,9 +78,10 @@ public struct BeckonConfiguration: Sendable {
         let home = etc.deletingLastPathComponent()
         let root = try ConfigNode.load(contentsOf: file)
         try root.rejectUnknownKeys(keys)
+        let inboxSection = try InboxSection.parse(try root.optional("inbox"))
 
         func path(_ key: String, default value: String) throws -> URL {
-            let text = try root.optional(key)?.string() ?? value
+            let text = try key == "inbox" ? inboxSection.path ?? value : root.optional(key)?.string() ?? value
             return text.hasPrefix("/") ? URL(fileURLWithPath: text) : home.appendingPathComponent(text)
         }
         func positive(_ key: String, default value: Double, allowZero: Bool = false) throws -> Double {
@@ -163,6 +168,8 @@ public struct BeckonConfiguration: Sendable {
             guard ["auto", "utf-8", "utf8", "gb18030", "gbk"].contains(value) else { throw node.error("expected auto, utf-8 or gb18030") }
             configuration.inboxEncoding = value
         }
+        configuration.inboxKinds = inboxSection.kinds
+        configuration.snapshotMaxDeactivate = inboxSection.snapshotMaxDeactivate
         configuration.optOutKeywords = try root.optional("opt_out_keywords")?.list().map { try $0.string() }
         configuration.optInKeywords = try root.optional("opt_in_keywords")?.list().map { try $0.string() }
         return configuration

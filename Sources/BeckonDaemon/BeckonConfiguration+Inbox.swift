@@ -3,7 +3,7 @@ import BeckonCore
 import BeckonInbox
 
 extension BeckonConfiguration {
-    /// How the inbox reads files, from the `columns`, `encoding` and keyword settings.
+    /// How the inbox reads files, from the `inbox`, `columns`, `encoding` and keyword settings.
     public var inboxSettings: InboxSettings {
         let encoding: TextEncoding = switch inboxEncoding {
         case "utf-8", "utf8": .utf8
@@ -12,6 +12,7 @@ extension BeckonConfiguration {
         }
         return InboxSettings(aliases: columnAliases, encoding: encoding,
                              keywords: OptOutKeywords(optOut: optOutKeywords.map(Set.init) ?? OptOutKeywords.defaultOptOut,
-                                                      optIn: optInKeywords.map(Set.init) ?? OptOutKeywords.defaultOptIn))
+                                                      optIn: optInKeywords.map(Set.init) ?? OptOutKeywords.defaultOptIn),
+                             kinds: inboxKinds, snapshotMaxDeactivate: snapshotMaxDeactivate)
     }
 }

@@ -104,7 +104,10 @@ public final class BeckonEngine: Sendable {
         logger.debug("cycle phases", metadata: phase.metadata)
         (report.waiting, report.nextSendAt) = try store.scheduledOutlook()
         Gauge(label: "beckon_queue_depth").record(report.waiting)
-        for file in report.files { Counter(label: "beckon_inbox_files_total", dimensions: [("outcome", file.kind.rawValue)]).increment() }
+        // A file left for later is seen again each cycle: counted once it is taken.
+        for file in report.files where file.kind != .waiting {
+            Counter(label: "beckon_inbox_files_total", dimensions: [("outcome", file.kind.rawValue)]).increment()
+        }
         for (reason, count) in report.decided {
             Counter(label: "beckon_decisions_total", dimensions: [("reason", reason)]).increment(by: count)
         }

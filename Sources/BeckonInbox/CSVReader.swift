@@ -1,144 +1,338 @@
 import Foundation
 
-/// A streaming RFC 4180 reader: quoted fields with commas, doubled quotes and newlines; CRLF or LF.
+/// A streaming RFC 4180 reader over bytes: quoted fields with commas, doubled quotes and newlines; CRLF, LF or CR.
 ///
 /// Written by hand because no kept package streams CSV from a file handle with physical line numbers for
 /// error reports (SwiftCSV and CSV.swift load or bridge the whole text). Reads 1 MiB chunks, so memory
 /// stays flat on multi-gigabyte exports.
+///
+/// Framing follows Python's `csv` module (what most ERP exports are checked against): a quote inside an
+/// unquoted field is taken literally (`5" pipe`), a blank line is no record. What Python accepts silently but
+/// that loses information is a `RecordProblem` of that one record, never of the file: text after a closing
+/// quote, bytes invalid in the file's encoding, a NUL byte, a record longer than `maxRecordBytes`. The only
+/// error that ends reading is a quoted field still open at the end of the file: from the opening quote on,
+/// nothing can be read as records.
+///
+/// Fuzzing entry point: `CSVReader(bytes:encoding:)`, then `next()` until nil or a throw; no file, no store.
 public struct CSVReader: ~Copyable {
-    public struct Record {
+    public struct Record: Sendable {
         /// The physical line (1-based) the record starts on, for error reports.
         public var line: Int
+        /// The physical line it ends on (a quoted field may hold line breaks).
+        public var endLine: Int
+        /// The fields, decoded from the file's encoding. With a `problem`, a field that could not be decoded
+        /// holds a visible rendering (`\xNN` for bad bytes, `\0` for NUL): for reports, never for storing.
         public var fields: [String]
+        public var problem: RecordProblem?
+
+        public init(line: Int, endLine: Int? = nil, fields: [String], problem: RecordProblem? = nil) {
+            self.line = line
+            self.endLine = endLine ?? line
+            self.fields = fields
+            self.problem = problem
+        }
     }
 
-    private let handle: FileHandle
+    /// 16 MiB: far beyond any real customer row; a longer one is a problem of that record, not a memory spike.
+    public static let defaultMaxRecordBytes = 16 << 20
+
+    private enum Input {
+        case handle(FileHandle, closeWhenDone: Bool)
+        case memory
+    }
+
+    private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
+
+    private let input: Input
     private var buffer: [UInt8] = []
     private var position = 0
     private var atEOF = false
     private var line = 1
     private let chunkSize: Int
+    private let maxRecordBytes: Int
     /// JSON Lines: each line is one field, quotes and commas are the JSON's own.
     private let linesOnly: Bool
+    private let decoder: FieldDecoder
+    /// A CR ended the previous record: an LF right after it belongs to the same line break.
+    private var skipLF = false
+    /// The last byte was a CR inside a quoted field (counted as a line break; an LF after it is the same one).
+    private var crInQuotes = false
 
-    public init(url: URL, chunkSize: Int = 1 << 20, delimitedByLinesOnly: Bool = false) throws {
-        handle = try FileHandle(forReadingFrom: url)
+    // The record being read: its fields' bytes end to end, and where each field ends.
+    private var bytes: [UInt8] = []
+    private var ends: [Int] = []
+    private var sawHigh = false
+    private var sawNUL = false
+    private var afterClosingQuote: Int?
+    private var tooLong = false
+    private var recordBytes = 0
+
+    /// Reads `url` from the start.
+    public init(url: URL, encoding: TextEncoding = .utf8, chunkSize: Int = 1 << 20, delimitedByLinesOnly: Bool = false,
+                maxRecordBytes: Int = CSVReader.defaultMaxRecordBytes) throws {
+        self.init(handle: try FileHandle(forReadingFrom: url), closeWhenDone: true, encoding: encoding, chunkSize: chunkSize,
+                  delimitedByLinesOnly: delimitedByLinesOnly, maxRecordBytes: maxRecordBytes)
+    }
+
+    /// Reads an open file from its current offset (the inbox opens each file once, see `InboxFile`).
+    public init(handle: FileHandle, closeWhenDone: Bool = false, encoding: TextEncoding = .utf8, chunkSize: Int = 1 << 20,
+                delimitedByLinesOnly: Bool = false, maxRecordBytes: Int = CSVReader.defaultMaxRecordBytes) {
+        input = .handle(handle, closeWhenDone: closeWhenDone)
         self.chunkSize = chunkSize
         self.linesOnly = delimitedByLinesOnly
-        fill()
-        // A UTF-8 byte-order mark is not part of the first column's name.
+        self.maxRecordBytes = maxRecordBytes
+        decoder = FieldDecoder(encoding)
+        _ = refill()
+        skipByteOrderMark()
+    }
+
+    /// Reads records from bytes in memory: for tests and fuzzing.
+    public init(bytes: [UInt8], encoding: TextEncoding = .utf8, delimitedByLinesOnly: Bool = false,
+                maxRecordBytes: Int = CSVReader.defaultMaxRecordBytes) {
+        input = .memory
+        buffer = bytes
+        atEOF = true
+        chunkSize = 0
+        linesOnly = delimitedByLinesOnly
+        self.maxRecordBytes = maxRecordBytes
+        decoder = FieldDecoder(encoding)
+        skipByteOrderMark()
+    }
+
+    deinit {
+        if case .handle(let handle, true) = input { try? handle.close() }
+    }
+
+    /// A UTF-8 byte-order mark is not part of the first column's name.
+    private mutating func skipByteOrderMark() {
         if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
     }
 
-    deinit { try? handle.close() }
-
-    private mutating func fill() {
+    /// Drops what was consumed and reads the next chunk; false at the end of the input.
+    private mutating func refill() -> Bool {
+        guard !atEOF, case .handle(let handle, _) = input else { return false }
         if position > 0 {
             buffer.removeFirst(position)
             position = 0
         }
         let data = (try? handle.read(upToCount: chunkSize)) ?? nil
-        if let data, !data.isEmpty { buffer.append(contentsOf: data) } else { atEOF = true }
-    }
-
-    private mutating func nextByte() -> UInt8? {
-        if position >= buffer.count {
-            if atEOF { return nil }
-            fill()
-            if position >= buffer.count { return nil }
+        guard let data, !data.isEmpty else {
+            atEOF = true
+            return false
         }
-        defer { position += 1 }
-        return buffer[position]
+        buffer.append(contentsOf: data)
+        return true
     }
 
-    private mutating func peekByte() -> UInt8? {
-        if position >= buffer.count {
-            if atEOF { return nil }
-            fill()
-            if position >= buffer.count { return nil }
-        }
-        return buffer[position]
-    }
-
-    /// The next record, or nil at the end. Blank lines are skipped. A field that is not valid UTF-8 is
-    /// decoded with replacement characters; callers that care about encodings convert the file first.
+    /// The next record, or nil at the end. Blank lines are skipped (in a loop: a file of blank lines is
+    /// no deeper to read than one line).
     public mutating func next() throws(CSVError) -> Record? {
-        var fields: [String] = []
-        var field: [UInt8] = []
-        var inQuotes = false
-        var quotedField = false
-        let startLine = line
+        guard let (start, end) = try nextRaw(collecting: true) else { return nil }
+        return decoded(startLine: start, endLine: end)
+    }
+
+    /// Reads to the end without decoding anything: how many records the file holds, or the error that makes it
+    /// unreadable. The inbox runs this before committing a file's first batch, so a file that cannot be read
+    /// whole is quarantined with nothing applied.
+    public mutating func validateToEnd() throws(CSVError) -> Int {
+        var count = 0
+        while try nextRaw(collecting: false) != nil { count += 1 }
+        return count
+    }
+
+    private mutating func resetRecord() {
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        sawHigh = false
+        sawNUL = false
+        afterClosingQuote = nil
+        tooLong = false
+        recordBytes = 0
+    }
+
+    /// Frames the next non-blank record into `bytes`/`ends`; returns its first line, or nil at the end.
+    private mutating func nextRaw(collecting: Bool) throws(CSVError) -> (start: Int, end: Int)? {
+        resetRecord()
+        var state = State.fieldStart
+        var startLine = line
         var sawAnything = false
-
-        func finishField() {
-            fields.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
-            quotedField = false
-        }
-
-        while let byte = nextByte() {
-            sawAnything = true
-            if inQuotes {
-                if byte == UInt8(ascii: "\"") {
-                    if peekByte() == UInt8(ascii: "\"") {
-                        _ = nextByte()
-                        field.append(byte)
-                    } else {
-                        inQuotes = false
+        while true {
+            if position >= buffer.count {
+                guard refill() else { break }
+            }
+            let chunk = buffer
+            var index = position
+            var ended = false
+            let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+            chunk.withUnsafeBufferPointer { buf in
+                let count = buf.count
+                while index < count {
+                    let byte = buf[index]
+                    index += 1
+                    if skipLF {
+                        skipLF = false
+                        if byte == lf { continue }
                     }
-                } else {
-                    if byte == UInt8(ascii: "\n") { line += 1 }
-                    field.append(byte)
+                    // Line breaks end a record unless inside quotes.
+                    if byte == lf || byte == cr {
+                        if state == .quoted {
+                            // CRLF is one line break, a lone CR or LF one each.
+                            if byte == cr || !crInQuotes { line += 1 }
+                            crInQuotes = byte == cr
+                            append(byte, collecting)
+                            continue
+                        }
+                        line += 1
+                        if byte == cr { skipLF = true }
+                        if !sawAnything {
+                            // A blank line: no record; the next one starts on the next line.
+                            startLine = line
+                            continue
+                        }
+                        closeField(collecting)
+                        ended = true
+                        return
+                    }
+                    sawAnything = true
+                    crInQuotes = false
+                    if linesOnly {
+                        append(byte, collecting)
+                        continue
+                    }
+                    switch state {
+                    case .fieldStart:
+                        if byte == quote { state = .quoted }
+                        else if byte == comma { closeField(collecting) }
+                        else { state = .unquoted; append(byte, collecting) }
+                    case .unquoted:
+                        // A quote inside an unquoted field is taken literally, as Python's csv does.
+                        if byte == comma { closeField(collecting); state = .fieldStart }
+                        else { append(byte, collecting) }
+                    case .quoted:
+                        if byte == quote { state = .quoteInQuoted }
+                        else { append(byte, collecting) }
+                    case .quoteInQuoted:
+                        if byte == quote { append(quote, collecting); state = .quoted }
+                        else if byte == comma { closeField(collecting); state = .fieldStart }
+                        else {
+                            // `"ab"cd`: Python reads `abcd`; the record is reported, since the quoting was meant otherwise.
+                            if afterClosingQuote == nil { afterClosingQuote = ends.count }
+                            append(byte, collecting)
+                            state = .unquoted
+                        }
+                    }
                 }
-                continue
             }
-            if linesOnly && byte != UInt8(ascii: "\n") && byte != UInt8(ascii: "\r") {
-                field.append(byte)
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""):
-                guard field.isEmpty, !quotedField else {
-                    throw .strayQuote(line: line)
-                }
-                inQuotes = true
-                quotedField = true
-            case UInt8(ascii: ","):
-                finishField()
-            case UInt8(ascii: "\r"):
-                if peekByte() == UInt8(ascii: "\n") { continue }
-                fallthrough
-            case UInt8(ascii: "\n"):
-                line += 1
-                if fields.isEmpty && field.isEmpty && !quotedField {
-                    // A blank line: skip it and keep looking.
-                    sawAnything = false
-                    return try next()
-                }
-                finishField()
-                return Record(line: startLine, fields: fields)
-            default:
-                if quotedField { throw .textAfterClosingQuote(line: line) }
-                field.append(byte)
+            position = index
+            if ended {
+                return (startLine, line - 1)
             }
         }
-        if inQuotes { throw .unterminatedQuote(line: startLine) }
+        // The end of the input.
+        if state == .quoted { throw .unterminatedQuote(line: startLine) }
         guard sawAnything else { return nil }
-        finishField()
-        return Record(line: startLine, fields: fields)
+        closeField(collecting)
+        return (startLine, line)
+    }
+
+    @inline(__always)
+    private mutating func append(_ byte: UInt8, _ collecting: Bool) {
+        guard collecting else { return }
+        recordBytes += 1
+        if recordBytes > maxRecordBytes {
+            tooLong = true
+            return
+        }
+        if byte >= 0x80 { sawHigh = true } else if byte == 0 { sawNUL = true }
+        bytes.append(byte)
+    }
+
+    @inline(__always)
+    private mutating func closeField(_ collecting: Bool) {
+        guard collecting else { return }
+        ends.append(bytes.count)
+    }
+
+    /// Decodes the framed record; the first problem found is kept with it.
+    private mutating func decoded(startLine: Int, endLine: Int) -> Record {
+        var fields: [String] = []
+        fields.reserveCapacity(ends.count)
+        var problem: RecordProblem?
+        if tooLong { problem = .tooLong(bytes: recordBytes) }
+        else if let field = afterClosingQuote { problem = .textAfterClosingQuote(field: field) }
+        bytes.withUnsafeBufferPointer { all in
+            var start = 0
+            for (index, end) in ends.enumerated() {
+                let field = UnsafeBufferPointer(rebasing: all[start..<end])
+                start = end
+                if !sawHigh && !sawNUL {
+                    // The common case, ASCII only: valid in every supported encoding.
+                    fields.append(String(decoding: field, as: UTF8.self))
+                    continue
+                }
+                switch decoder.decode(field) {
+                case .text(let text): fields.append(text)
+                case .failure(let failure):
+                    fields.append(FieldDecoder.visible(field))
+                    if problem == nil {
+                        switch failure {
+                        case .nul: problem = .nul(field: index)
+                        case .invalid: problem = .invalidEncoding(field: index, encoding: decoder.encoding)
+                        case .otherEncoding: problem = .otherEncoding(field: index, encoding: decoder.encoding)
+                        }
+                    }
+                }
+            }
+        }
+        return Record(line: startLine, endLine: endLine, fields: fields, problem: problem)
+    }
+}
+
+/// What is wrong with one record (the rest of the file is still read). Field numbers are 0-based positions.
+public enum RecordProblem: Hashable, Sendable, CustomStringConvertible {
+    /// Bytes that are not valid in the file's encoding.
+    case invalidEncoding(field: Int, encoding: TextEncoding)
+    /// Valid in another encoding than the file's: a UTF-8 line in a GB18030 file would be stored garbled.
+    case otherEncoding(field: Int, encoding: TextEncoding)
+    /// A NUL byte: text is stored whole or not at all, and NUL is never real text in an export.
+    case nul(field: Int)
+    case textAfterClosingQuote(field: Int)
+    case tooLong(bytes: Int)
+    /// A JSON Lines record that is not one JSON object.
+    case notJSONObject(reason: String)
+
+    public var field: Int? {
+        switch self {
+        case .invalidEncoding(let field, _), .otherEncoding(let field, _), .nul(let field), .textAfterClosingQuote(let field): field
+        case .tooLong, .notJSONObject: nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .invalidEncoding(_, let encoding):
+            "bytes that are not valid \(encoding.displayName), the file's encoding (from its first megabyte): export the file in one encoding"
+        case .otherEncoding(_, let encoding):
+            "this line reads as UTF-8 but the file is \(encoding.displayName) (from its first megabyte): export the file in one encoding"
+        case .nul:
+            "a NUL byte in the value: Beckon never stores a value cut at a NUL or with it (remove it in the source system)"
+        case .textAfterClosingQuote:
+            "text after a closing quote: quote the whole field and double the quotes inside it"
+        case .tooLong(let bytes):
+            "the record is \(bytes) bytes long, more than the limit (16 MiB): a quote opened by mistake?"
+        case .notJSONObject(let reason):
+            "not a JSON object (\(reason))"
+        }
     }
 }
 
 public enum CSVError: Error, Equatable, CustomStringConvertible {
-    case strayQuote(line: Int)
-    case textAfterClosingQuote(line: Int)
     case unterminatedQuote(line: Int)
 
     public var description: String {
         switch self {
-        case .strayQuote(let line): return "line \(line): a quote inside an unquoted field (quote the whole field and double inner quotes)"
-        case .textAfterClosingQuote(let line): return "line \(line): text after a closing quote"
-        case .unterminatedQuote(let line): return "line \(line): a quoted field is never closed"
+        case .unterminatedQuote(let line):
+            return "line \(line): a quoted field is never closed, so the rest of the file cannot be read as records (nothing was imported)"
         }
     }
 }

@@ -3,6 +3,8 @@ import BeckonStore
 import Foundation
 
 /// One file's row parser, chosen by the file's kind, and what a parsed row changes.
+///
+/// Needs no store and no file: `InboxRows.parse(bytes:name:settings:zone:now:)` runs it over bytes (for fuzzing).
 final class FileImport {
     enum Change {
         case customer(Customer)
@@ -24,22 +26,44 @@ final class FileImport {
     }
 
     let kind: InboxFileKind
+    let header: [String]
+    let file: String
     let customers: CustomerRowParser?
     let events: EventRowParser?
     let optOuts: OptOutRowParser?
     let now: Date
+    /// JSON Lines records have exactly the header's fields; CSV records may have more (an error when not empty).
+    let checksFieldCount: Bool
     private var seen = Set<String>()
     private(set) var duplicateIDs = 0
 
-    init(kind: InboxFileKind, header: [String], file: String, settings: InboxSettings, zone: TimeZone, now: Date) throws {
+    init(kind: InboxFileKind, header: [String], file: String, settings: InboxSettings, zone: TimeZone, now: Date,
+                checksFieldCount: Bool = true) throws(UnreadableFile) {
         self.kind = kind
+        self.header = header
+        self.file = file
         self.now = now
+        self.checksFieldCount = checksFieldCount
         customers = kind == .customers ? try CustomerRowParser(header: header, file: file, aliases: settings.aliases, zone: zone) : nil
         events = kind == .events ? try EventRowParser(header: header, file: file, aliases: settings.aliases, zone: zone) : nil
         optOuts = kind == .optOuts ? try OptOutRowParser(header: header, file: file, aliases: settings.aliases, keywords: settings.keywords) : nil
     }
 
     func parse(_ record: CSVReader.Record) -> Result<Change, RowError> {
+        if let problem = record.problem {
+            let index = problem.field
+            let field = index.map { $0 < header.count ? header[$0] : "field \($0 + 1)" } ?? "(record)"
+            let value = index.map { $0 < record.fields.count ? record.fields[$0] : "" } ?? ""
+            var reason = problem.description
+            if record.endLine > record.line { reason += " (the record runs from line \(record.line) to \(record.endLine))" }
+            return .failure(RowError(file: file, line: record.line, field: field, value: value, reason: reason))
+        }
+        if checksFieldCount, record.fields.count > header.count,
+           let extra = record.fields[header.count...].firstIndex(where: { !$0.trimmedSpaces.isEmpty }) {
+            var reason = "\(record.fields.count) fields but the header has \(header.count): a comma out of place, or a quote that should enclose it?"
+            if record.endLine > record.line { reason += " (the record runs from line \(record.line) to \(record.endLine))" }
+            return .failure(RowError(file: file, line: record.line, field: "field \(extra + 1)", value: record.fields[extra], reason: reason))
+        }
         if let customers {
             return customers.parse(record).map { customer in
                 if !seen.insert(customer.id).inserted { duplicateIDs += 1 }
@@ -49,52 +73,106 @@ final class FileImport {
         if let events { return events.parse(record).map(Change.event) }
         return optOuts!.parse(record, at: now).map(Change.optOut)
     }
+
+    /// The customer id a record names, if it can be read (a snapshot keeps customers whose row was rejected).
+    func customerID(of record: CSVReader.Record) -> String? {
+        guard let index = customers?.position.customerID, index < record.fields.count, record.problem?.field != index else { return nil }
+        let id = record.fields[index].trimmedSpaces
+        return id.isEmpty ? nil : id
+    }
 }
 
-/// Records from CSV, or from JSON Lines (one object a line; the first object's keys are the header).
-struct RecordReader: ~Copyable {
+/// Records from CSV, or from JSON Lines (one object a line; the header is every key any line has, sorted).
+public struct RecordReader: ~Copyable {
     private var csv: CSVReader
     private let jsonLines: Bool
     private let file: String
-    private var columns: [String] = []
-    private var pending: CSVReader.Record?
+    private var columns: [String]
+    private var started = false
 
-    init(url: URL, jsonLines: Bool, file: String) throws {
-        csv = try CSVReader(url: url, delimitedByLinesOnly: jsonLines)
+    /// - Parameter jsonColumns: for JSON Lines, the keys of the whole file (`JSONLinesColumns.scan`).
+    public init(csv: consuming CSVReader, jsonLines: Bool, jsonColumns: [String] = [], file: String) {
+        self.csv = csv
         self.jsonLines = jsonLines
         self.file = file
+        columns = jsonColumns
     }
 
-    mutating func header() throws -> [String]? {
-        guard jsonLines else { return try csv.next()?.fields }
-        guard let first = try csv.next() else { return nil }
-        let object = try Self.object(first, file: file)
-        columns = object.keys.sorted()
-        pending = CSVReader.Record(line: first.line, fields: columns.map { object[$0] ?? "" })
-        return columns
+    /// The header; a file whose header cannot be read (empty, undecodable, no JSON object) is unreadable.
+    public mutating func header() throws -> [String] {
+        started = true
+        if jsonLines {
+            guard !columns.isEmpty else { throw UnreadableFile(file: file, reason: "no line is a JSON object with keys") }
+            return columns
+        }
+        guard let first = try csv.next() else { throw UnreadableFile(file: file, reason: "the file is empty") }
+        if let problem = first.problem {
+            throw UnreadableFile(file: file, reason: "line \(first.line), the header: \(problem)")
+        }
+        return first.fields
     }
 
-    mutating func next() throws -> CSVReader.Record? {
+    /// Frames the rest of the file without decoding it (JSON Lines cannot fail to frame: nothing to do).
+    public mutating func validateRest() throws(CSVError) {
+        if !jsonLines { _ = try csv.validateToEnd() }
+    }
+
+    public mutating func next() throws(CSVError) -> CSVReader.Record? {
         guard jsonLines else { return try csv.next() }
-        if let record = pending {
-            pending = nil
-            return record
-        }
         guard let line = try csv.next() else { return nil }
-        let object = try Self.object(line, file: file)
-        return CSVReader.Record(line: line.line, fields: columns.map { object[$0] ?? "" })
+        if line.problem != nil { return line }
+        switch JSONLinesColumns.object(line.fields.first ?? "") {
+        case .invalid(let reason):
+            return CSVReader.Record(line: line.line, fields: [line.fields.first ?? ""], problem: .notJSONObject(reason: reason))
+        case .object(let object):
+            let fields = columns.map { object[$0] ?? "" }
+            if let nul = fields.firstIndex(where: { $0.utf8.contains(0) }) {
+                return CSVReader.Record(line: line.line, fields: fields.map { $0.replacingOccurrences(of: "\0", with: "\\0") }, problem: .nul(field: nul))
+            }
+            return CSVReader.Record(line: line.line, fields: fields)
+        }
+    }
+}
+
+/// JSON Lines: each line one JSON object, its values as text.
+public enum JSONLinesColumns {
+    /// Every key of every object in the file, sorted: a key only later lines have is kept, not dropped.
+    public static func scan(_ reader: inout CSVReader) throws(CSVError) -> [String] {
+        var keys = Set<String>()
+        while let line = try reader.next() {
+            guard line.problem == nil, case .object(let object) = object(line.fields.first ?? "") else { continue }
+            keys.formUnion(object.keys)
+        }
+        return keys.sorted()
     }
 
-    static func object(_ record: CSVReader.Record, file: String) throws -> [String: String] {
-        let text = record.fields.first ?? ""
-        guard let json = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-            throw UnreadableFile(file: file, reason: "line \(record.line) is not a JSON object")
+    enum Line {
+        case object([String: String])
+        case invalid(reason: String)
+    }
+
+    static func object(_ text: String) -> Line {
+        let json: Any
+        do { json = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) } catch {
+            return .invalid(reason: "not valid JSON")
         }
-        return json.mapValues { value in
-            if let string = value as? String { return string }
-            if let number = value as? NSNumber { return number.stringValue }
-            if value is NSNull { return "" }
-            return "\(value)"
+        guard let dictionary = json as? [String: Any] else { return .invalid(reason: "a JSON value that is not an object") }
+        return .object(dictionary.mapValues(text(of:)))
+    }
+
+    /// Strings as they are, numbers and booleans as written, null as empty, arrays and objects as JSON text.
+    static func text(of value: Any) -> String {
+        if let string = value as? String { return string }
+        if value is NSNull { return "" }
+        if let number = value as? NSNumber {
+            // JSON's true and false come back as NSNumbers of type char ("c"); JSON has no other char numbers.
+            if String(cString: number.objCType) == "c" { return number.boolValue ? "true" : "false" }
+            return number.stringValue
         }
+        if JSONSerialization.isValidJSONObject(value),
+           let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) {
+            return String(decoding: data, as: UTF8.self)
+        }
+        return "\(value)"
     }
 }

@@ -3,15 +3,34 @@ import BeckonStore
 import Crypto
 import Foundation
 import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Takes complete files from `inbox/`, imports them, and moves them to `archive/` or `rejected/`.
+/// Takes complete files from `inbox/`, imports them whole, and moves them to `archive/`, `rejected/` or `held/`.
 ///
 /// Hand-off contract (see `inbox/README.md`): names ending `.tmp`/`.part` or starting with `.` are never
-/// taken; a `NAME.done` or `NAME.ok` marker makes `NAME` ready at once; otherwise a file is ready when its
-/// size and mtime have not changed for `stableSeconds`.
+/// taken; a `NAME.done`, `NAME.ok` or `NAME.snapshot` marker makes `NAME` ready at once; otherwise a file is
+/// ready when its size and mtime have not changed for `stableSeconds`.
+///
+/// A file lands whole or not at all. Before its first batch is committed, the whole file is read once: its
+/// kind is decided, every record is framed (an unclosed quote that swallows the rest is found here), and a
+/// snapshot's effect is measured. Whatever fails there quarantines the file with nothing applied. After it,
+/// only the store can fail (or the process die): the file then stays in the inbox, and the next attempt resumes
+/// after the last committed batch with the kind recorded in the store. Bad rows are row errors with their line.
 public final class InboxProcessor: @unchecked Sendable {
     public struct Outcome: Hashable, Sendable {
-        public enum Kind: String, Sendable { case imported, duplicate, rejected }
+        public enum Kind: String, Sendable {
+            case imported, duplicate, rejected
+            /// A snapshot that would deactivate too many customers: in `held/` until confirmed.
+            case held
+            /// Not taken yet (too recently changed); the detail says when it will be.
+            case waiting
+            /// Another process took or moved the file first: not an error.
+            case gone
+            /// The store failed midway (disk full, locked): the file stays and the import resumes next time.
+            case interrupted
+        }
         public var file: String
         public var kind: Kind
         public var rows: Int
@@ -45,84 +64,145 @@ public final class InboxProcessor: @unchecked Sendable {
 
     public var archive: URL { inbox.appendingPathComponent("archive") }
     public var rejected: URL { inbox.appendingPathComponent("rejected") }
+    public var held: URL { inbox.appendingPathComponent("held") }
+
+    static let markers = [".done", ".ok", ".snapshot"]
 
     /// Files that are complete and may be taken now, in name order.
-    public func readyFiles() throws -> [URL] {
-        let fm = FileManager.default
-        let names = try fm.contentsOfDirectory(atPath: inbox.path).sorted()
-        let markers = Set(names.filter { $0.hasSuffix(".done") || $0.hasSuffix(".ok") }.map { ($0 as NSString).deletingPathExtension })
+    public func readyFiles() throws -> [URL] { try scan(timeZone: .gmt).ready }
+
+    /// Files that may be taken now, and the ones left for later with why and when.
+    public func scan(timeZone: TimeZone) throws -> (ready: [URL], waiting: [Outcome]) {
+        let names = try FileManager.default.contentsOfDirectory(atPath: inbox.path).sorted()
+        let present = Set(names)
         var ready: [URL] = []
+        var waiting: [Outcome] = []
         lock.lock()
         defer { lock.unlock() }
+        let now = fileClock.now
         for name in names {
             guard Self.isCandidate(name) else { continue }
             let url = inbox.appendingPathComponent(name)
-            // Never follow a symlink: a link could point anywhere outside the inbox.
-            guard let attributes = try? fm.attributesOfItem(atPath: url.path),
-                  attributes[.type] as? FileAttributeType == .typeRegular,
-                  let size = (attributes[.size] as? NSNumber)?.intValue,
-                  let mtime = attributes[.modificationDate] as? Date else { continue }
-            if markers.contains(name) {
+            // Only regular files (lstat: a symlink could point anywhere, a FIFO would block the reader).
+            guard case let (size, mtime)? = InboxFile.isRegular(url) else { continue }
+            if Self.markers.contains(where: { present.contains(name + $0) }) {
                 ready.append(url)
                 continue
             }
             let previous = lastSeen[name]
             lastSeen[name] = (size, mtime)
-            let quiet = fileClock.now.timeIntervalSince(mtime) >= stableSeconds
+            let quiet = now.timeIntervalSince(mtime) >= stableSeconds
             let unchanged = previous.map { $0.size == size && $0.mtime == mtime } ?? (stableSeconds == 0 || quiet)
-            if quiet && unchanged { ready.append(url) }
+            if quiet && unchanged {
+                ready.append(url)
+                continue
+            }
+            let earliest: Date = max(mtime.addingTimeInterval(stableSeconds), now)
+            let from: String = ISOInstant.format(earliest, in: timeZone)
+            let wait: String = Self.seconds(stableSeconds)
+            let detail: String
+            if !unchanged && quiet {
+                detail = "changed since the last look; taken once unchanged for stable_seconds (\(wait)), from \(from) at the earliest"
+            } else {
+                let modified: String = ISOInstant.format(mtime, in: timeZone)
+                detail = "modified \(modified), less than stable_seconds (\(wait)) ago: taken from \(from) by the next cycle or run"
+                    + " (a copy made without cp -p carries the copy's time; write an empty \(name).done beside it to have it taken at once)"
+            }
+            waiting.append(Outcome(file: name, kind: .waiting, rows: 0, rejectedRows: 0, detail: detail))
         }
-        return ready
+        lastSeen = lastSeen.filter { present.contains($0.key) }
+        return (ready, waiting)
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
     }
 
     static func isCandidate(_ name: String) -> Bool {
-        !(name.hasPrefix(".") || name.hasSuffix(".tmp") || name.hasSuffix(".part") || name.hasSuffix(".done")
-          || name.hasSuffix(".ok") || name == "README.md" || name == "archive" || name == "rejected")
+        !(name.hasPrefix(".") || name.hasSuffix(".tmp") || name.hasSuffix(".part") || markers.contains(where: name.hasSuffix)
+          || name == "README.md" || name == "archive" || name == "rejected" || name == "held")
     }
 
-    /// Imports every ready file; one bad file never stops the others.
+    /// Imports every ready file; one bad file never stops the others. Files left for later come last.
     public func processReadyFiles(now: Date, timeZone: TimeZone) -> [Outcome] {
-        let files: [URL]
-        do { files = try readyFiles() } catch {
+        let found: (ready: [URL], waiting: [Outcome])
+        do { found = try scan(timeZone: timeZone) } catch {
             logger.error("cannot list inbox", metadata: ["inbox": "\(inbox.path)", "error": "\(error)"])
             return []
         }
-        return files.map { process($0, now: now, timeZone: timeZone) }
+        return found.ready.map { process($0, now: now, timeZone: timeZone) } + found.waiting
     }
 
-    public func process(_ url: URL, now: Date, timeZone: TimeZone, dryRun: Bool = false,
+    /// The decisions made before anything is committed.
+    private struct Plan {
+        var sha: String
+        var encoding: TextEncoding
+        var decision: InboxFileDecision
+        var jsonColumns: [String]
+        var resume: ImportProgress?
+    }
+
+    private struct Quarantine: Error, CustomStringConvertible {
+        var reason: String
+        var description: String { reason }
+    }
+
+    private struct Hold: Error, CustomStringConvertible {
+        var reason: String
+        var description: String { reason }
+    }
+
+    /// - Parameter confirmSnapshot: `beckon import --confirm-snapshot`: a snapshot, applied whatever it deactivates.
+    public func process(_ url: URL, now: Date, timeZone: TimeZone, dryRun: Bool = false, confirmSnapshot: Bool = false,
                         progress: ((Int, Int) -> Void)? = nil) -> Outcome {
         let name = url.lastPathComponent
-        var converted: URL?
-        defer { if let converted { try? FileManager.default.removeItem(at: converted) } }
-        // Batches commit while the next one is parsed, each in one transaction with the progress that resumes
-        // after it (see `WriteBehindQueue`).
-        let commits = WriteBehindQueue(label: "beckon.import-commit")
+        let file: InboxFile
+        do { file = try InboxFile(url) } catch let error as InboxFile.Gone {
+            logger.info("a file left the inbox before it was read", metadata: ["file": "\(name)"])
+            return Outcome(file: name, kind: .gone, rows: 0, rejectedRows: 0, detail: error.description)
+        } catch {
+            return quarantine(url, reason: "\(error)", dryRun: dryRun)
+        }
+
+        // 1. Everything that can make the file unreadable, before anything is written.
+        let plan: Plan
         do {
-            let sha = try Self.sha256(of: url)
+            let sha = try Self.sha256(of: file.handle)
             if let earlier = try store.importedFile(sha256: sha) {
-                if !dryRun { try move(url, to: archive(for: now, timeZone: timeZone), renamedWith: ".duplicate") }
+                if !dryRun {
+                    do { try move(url, to: archive(for: now, timeZone: timeZone), renamedWith: ".duplicate") } catch where Self.isGone(error) {
+                        return Outcome(file: name, kind: .gone, rows: 0, rejectedRows: 0, detail: InboxFile.Gone(name: name).description)
+                    }
+                }
                 logger.notice("skipped a file whose content was already imported",
                               metadata: ["file": "\(name)", "first_imported_as": "\(earlier.name)"])
                 return Outcome(file: name, kind: .duplicate, rows: 0, rejectedRows: 0,
                                detail: "same content as \(earlier.name), imported \(ISOInstant.format(earlier.importedAt, in: timeZone))")
             }
-            var readable = url
-            let encoding = settings.encoding == .auto ? try TextEncoding.detect(url) : settings.encoding
-            if encoding == .gb18030 {
-                // Converted beside the inbox (same file system), hidden so no scan takes it, removed after.
-                let copy = inbox.appendingPathComponent(".\(name).utf8.tmp")
-                try TextEncoding.transcodeGB18030(url, to: copy)
-                converted = copy
-                readable = copy
-            }
-            var records = try RecordReader(url: readable, jsonLines: name.lowercased().hasSuffix(".jsonl"), file: name)
-            guard let header = try records.header() else { throw UnreadableFile(file: name, reason: "the file is empty") }
-            let kind = InboxFileKind.detect(name: name, header: header)
-            let importer = try FileImport(kind: kind, header: header, file: name, settings: settings, zone: timeZone, now: now)
             let resume = dryRun ? nil : try store.importProgress(sha256: sha)
-            var state = ImportProgress(sha256: sha, name: name, nextLine: resume?.nextLine ?? 0, rows: resume?.rows ?? 0,
-                                       rejectedRows: resume?.rejectedRows ?? 0)
+            let declared = confirmSnapshot || FileManager.default.fileExists(atPath: url.path + ".snapshot")
+            plan = try prepare(file, name: name, sha: sha, resume: resume, declaredSnapshot: declared,
+                               checkSnapshotShare: !confirmSnapshot)
+        } catch let hold as Hold {
+            return self.hold(url, reason: hold.reason, dryRun: dryRun)
+        } catch {
+            return quarantine(url, reason: "\(error)", dryRun: dryRun)
+        }
+
+        // 2. The rows, batch by batch. Only the store (or a file changed under us) can fail from here on.
+        let commits = WriteBehindQueue(label: "beckon.import-commit")
+        do {
+            try file.rewind()
+            let jsonLines = Self.isJSONLines(name)
+            var records = RecordReader(csv: CSVReader(handle: file.handle, encoding: plan.encoding, delimitedByLinesOnly: jsonLines),
+                                       jsonLines: jsonLines, jsonColumns: plan.jsonColumns, file: name)
+            let header = try records.header()
+            let kind = plan.decision.kind
+            let importer = try FileImport(kind: kind, header: header, file: name, settings: settings, zone: timeZone, now: now,
+                                          checksFieldCount: !jsonLines)
+            let resume = plan.resume
+            var state = ImportProgress(sha256: plan.sha, name: name, nextLine: resume?.nextLine ?? 0, rows: resume?.rows ?? 0,
+                                       rejectedRows: resume?.rejectedRows ?? 0, kind: kind.rawValue, snapshot: plan.decision.snapshot)
             var errors: [RowError] = []
             var reviews: [String] = []
             var batch = ImportBatch()
@@ -138,7 +218,7 @@ public final class InboxProcessor: @unchecked Sendable {
                 progress?(state.rows, state.rejectedRows)
             }
             while let record = try records.next() {
-                lastLine = record.line
+                lastLine = record.endLine
                 // Rows committed before a crash are not applied twice.
                 if record.line < state.nextLine { continue }
                 state.rows += 1
@@ -148,57 +228,209 @@ public final class InboxProcessor: @unchecked Sendable {
                     if dryRun { errors.append(error) }
                     batch.errors.append(ImportRowError(line: error.line, field: error.field, value: error.value, reason: error.reason))
                     state.rejectedRows += 1
+                    if plan.decision.snapshot, let id = importer.customerID(of: record) { batch.listedIDs.append(id) }
                 case .success(let change):
                     change.apply(to: &batch, reviews: &reviews)
                 }
                 if batchRows >= settings.batchSize {
-                    state.nextLine = record.line + 1
+                    state.nextLine = record.endLine + 1
                     try commit()
                 }
             }
-            state.nextLine = lastLine + 1
+            state.nextLine = max(state.nextLine, lastLine + 1)
             try commit()
             try commits.finish()
-            let record = ImportedFile(sha256: sha, name: name, rows: state.rows, rejectedRows: state.rejectedRows, importedAt: now)
+            let record = ImportedFile(sha256: plan.sha, name: name, rows: state.rows, rejectedRows: state.rejectedRows, importedAt: now)
+            var notes: [String] = []
             if !dryRun {
                 // Every rejected row, including those committed before a crash, from the store.
-                errors = try store.rowErrors(sha256: sha).map { RowError(file: name, line: $0.line, field: $0.field, value: $0.value, reason: $0.reason) }
-                if !errors.isEmpty { try writeErrors(errors, for: name) }
-                if !reviews.isEmpty { try writeReviews(reviews, for: name) }
-                try store.finishImport(record, snapshot: kind == .customers && InboxFileKind.isSnapshot(name))
+                errors = try store.rowErrors(sha256: plan.sha).map { RowError(file: name, line: $0.line, field: $0.field, value: $0.value, reason: $0.reason) }
+                if !errors.isEmpty { writeReport(ReportName.derived(name, ".errors.csv"), Self.errorsCSV(errors), about: name) }
+                if !reviews.isEmpty { writeReport(ReportName.derived(name, ".review.txt"), reviews.joined(separator: "\n") + "\n", about: name) }
+                try store.finishImport(record, snapshot: plan.decision.snapshot)
                 // Scores are quintiles over everyone: a customer file moves every customer's boundaries.
                 if kind == .customers { try store.refreshRFMBreakpoints(at: now) }
-                try move(url, to: archive(for: now, timeZone: timeZone))
+                do {
+                    try finish(url, now: now, timeZone: timeZone)
+                } catch where Self.isGone(error) {
+                    notes.append("the file was moved by another process meanwhile")
+                }
             }
             logger.info("imported \(kind.rawValue) file", metadata: ["file": "\(name)", "rows": "\(state.rows)", "rejected": "\(state.rejectedRows)"])
-            let duplicates = importer.duplicateIDs
+            var detail: [String] = [plan.decision.why]
+            if importer.duplicateIDs > 0 { detail.append("\(importer.duplicateIDs) duplicate id(s), last row wins") }
+            if !reviews.isEmpty { detail.append("\(reviews.count) reply(ies) to review") }
+            detail.append(contentsOf: notes)
             return Outcome(file: name, kind: .imported, rows: state.rows, rejectedRows: state.rejectedRows,
-                           detail: [kind.rawValue, duplicates > 0 ? "\(duplicates) duplicate id(s), last row wins" : nil,
-                                    reviews.isEmpty ? nil : "\(reviews.count) reply(ies) to review"].compactMap { $0 }.joined(separator: "; "),
-                           errors: errors)
+                           detail: detail.joined(separator: "; "), errors: errors)
         } catch {
-            // A batch may still be committing: wait for it before the file moves (its error, if any, is this one
-            // or came after it).
+            // A batch may still be committing: wait for it (its error, if any, is this one or came after it).
             try? commits.finish()
-            let reason = "\(error)"
-            logger.error("quarantined an unreadable file", metadata: ["file": "\(name)", "reason": "\(reason)"])
-            if !dryRun {
-                try? move(url, to: rejected)
-                try? Data((reason + "\n").utf8).write(to: rejected.appendingPathComponent(name + ".reason"), options: .atomic)
-            }
-            return Outcome(file: name, kind: .rejected, rows: 0, rejectedRows: 0, detail: reason)
+            if dryRun { return Outcome(file: name, kind: .rejected, rows: 0, rejectedRows: 0, detail: "\(error)") }
+            logger.error("import interrupted; the file stays in the inbox and resumes after its last committed batch",
+                         metadata: ["file": "\(name)", "error": "\(error)"])
+            return Outcome(file: name, kind: .interrupted, rows: 0, rejectedRows: 0,
+                           detail: "\(error); the file stays in the inbox and the import resumes after its last committed batch")
         }
     }
 
-    /// Imports a file given on the command line: as `process`, but the file stays where it is.
-    public func importKeepingFile(_ url: URL, now: Date, timeZone: TimeZone, progress: ((Int, Int) -> Void)? = nil) -> Outcome {
-        keepFiles = true
-        defer { keepFiles = false }
-        return process(url, now: now, timeZone: timeZone, progress: progress)
+    /// Reads the file once to decide its kind, check that it can be read whole, and (for a snapshot) measure it.
+    private func prepare(_ file: InboxFile, name: String, sha: String, resume: ImportProgress?, declaredSnapshot: Bool,
+                         checkSnapshotShare: Bool) throws -> Plan {
+        try file.rewind()
+        let encoding: TextEncoding
+        if settings.encoding != .auto {
+            encoding = settings.encoding
+        } else {
+            do { encoding = try TextEncoding.detect(file.handle) } catch { throw Quarantine(reason: "\(error)") }
+        }
+        var jsonColumns: [String] = []
+        if Self.isJSONLines(name) { jsonColumns = try scanJSONColumns(file, encoding: encoding) }
+        if let resume, let kind = InboxFileKind(rawValue: resume.kind) {
+            // A resumed import keeps what was decided before its first batch, and its file was read whole then.
+            return Plan(sha: sha, encoding: encoding, decision: InboxFileDecision(kind: kind, snapshot: resume.snapshot, why: "\(kind.rawValue), resumed"),
+                        jsonColumns: jsonColumns, resume: resume)
+        }
+        let header = try readHeader(file, name: name, encoding: encoding, jsonColumns: jsonColumns)
+        let decision = try InboxFileDecision.decide(name: name, header: header, aliases: settings.aliases, patterns: settings.kinds,
+                                                    declaredSnapshot: declaredSnapshot).get()
+        // The parsers check the header now, so a file missing columns is refused before any batch.
+        let parsers = Result { () throws(UnreadableFile) -> FileImport in
+            try FileImport(kind: decision.kind, header: header, file: name, settings: settings, zone: .gmt, now: Date(timeIntervalSince1970: 0))
+        }
+        if case .failure(let error) = parsers {
+            guard decision.why == InboxFileDecision.byDefault else { throw error }
+            throw UnreadableFile(file: name, reason: "\(error.reason) (read as a customer file: the name matches no pattern of inbox.kinds)")
+        }
+        if decision.snapshot {
+            try checkSnapshot(file, name: name, encoding: encoding, header: header, enforce: checkSnapshotShare)
+        } else {
+            try validateRecords(file, encoding: encoding, jsonLines: Self.isJSONLines(name))
+        }
+        return Plan(sha: sha, encoding: encoding, decision: decision, jsonColumns: jsonColumns, resume: resume)
     }
+
+    private func scanJSONColumns(_ file: InboxFile, encoding: TextEncoding) throws -> [String] {
+        try file.rewind()
+        var scan = CSVReader(handle: file.handle, encoding: encoding, delimitedByLinesOnly: true)
+        do { return try JSONLinesColumns.scan(&scan) } catch { throw Quarantine(reason: "\(error)") }
+    }
+
+    private func readHeader(_ file: InboxFile, name: String, encoding: TextEncoding, jsonColumns: [String]) throws -> [String] {
+        try file.rewind()
+        let jsonLines = Self.isJSONLines(name)
+        var records = RecordReader(csv: CSVReader(handle: file.handle, encoding: encoding, delimitedByLinesOnly: jsonLines),
+                                   jsonLines: jsonLines, jsonColumns: jsonColumns, file: name)
+        do { return try records.header() } catch let error as CSVError { throw Quarantine(reason: "\(error)") }
+    }
+
+    /// Frames every record to the end: an unclosed quote is found before anything is written.
+    private func validateRecords(_ file: InboxFile, encoding: TextEncoding, jsonLines: Bool) throws {
+        // JSON Lines cannot fail to frame (quotes are the JSON's own), and its scan already read every line.
+        guard !jsonLines else { return }
+        try file.rewind()
+        var reader = CSVReader(handle: file.handle, encoding: encoding)
+        do { _ = try reader.validateToEnd() } catch { throw Quarantine(reason: "\(error)") }
+    }
+
+    /// Counts the active customers a snapshot would make inactive; more than the configured share is held.
+    private func checkSnapshot(_ file: InboxFile, name: String, encoding: TextEncoding, header: [String], enforce: Bool) throws {
+        let jsonLines = Self.isJSONLines(name)
+        let importer = try FileImport(kind: .customers, header: header, file: name, settings: settings, zone: .gmt,
+                                      now: Date(timeIntervalSince1970: 0))
+        try file.rewind()
+        var records = RecordReader(csv: CSVReader(handle: file.handle, encoding: encoding, delimitedByLinesOnly: jsonLines),
+                                   jsonLines: jsonLines, jsonColumns: jsonLines ? header : [], file: name)
+        _ = try records.header()
+        var seen = Set<Int>()
+        var fresh: [String] = []
+        var listedActive = 0
+        while true {
+            let next: CSVReader.Record?
+            do { next = try records.next() } catch { throw Quarantine(reason: "\(error)") }
+            guard let record = next else { break }
+            guard let id = importer.customerID(of: record) else { continue }
+            // Ids deduplicated by a 64-bit hash: 8 bytes an id, where a million strings would take tens of MB.
+            guard seen.insert(id.hashValue).inserted else { continue }
+            fresh.append(id)
+            if fresh.count >= 5_000 {
+                listedActive += try store.activeCustomerCount(among: fresh)
+                fresh.removeAll(keepingCapacity: true)
+            }
+        }
+        listedActive += try store.activeCustomerCount(among: fresh)
+        guard enforce else { return }
+        let active = try store.activeCustomerCount(among: nil)
+        let deactivated = active - listedActive
+        guard active > 0, Double(deactivated) > Double(active) * settings.snapshotMaxDeactivate else { return }
+        let share = String(format: "%.1f%%", Double(deactivated) * 100 / Double(active))
+        let limit = String(format: "%g%%", settings.snapshotMaxDeactivate * 100)
+        throw Hold(reason: "held: this snapshot lists \(seen.count) customer(s) and would make \(deactivated) of the \(active) active customers inactive (\(share), more than inbox.snapshot_max_deactivate \(limit)). Nothing was applied. If it is right: beckon import --confirm-snapshot \(held.appendingPathComponent(name).path)")
+    }
+
+    /// Imports a file given on the command line: as `process`, but the file stays where it is (a confirmed
+    /// snapshot held in `held/` moves to the archive, since the inbox put it there).
+    public func importKeepingFile(_ url: URL, now: Date, timeZone: TimeZone, confirmSnapshot: Bool = false,
+                                  progress: ((Int, Int) -> Void)? = nil) -> Outcome {
+        let inHeld = url.deletingLastPathComponent().standardizedFileURL.path == held.standardizedFileURL.path
+        keepFiles = !inHeld
+        defer { keepFiles = false }
+        let outcome = process(url, now: now, timeZone: timeZone, confirmSnapshot: confirmSnapshot, progress: progress)
+        if inHeld, outcome.kind == .imported {
+            try? FileManager.default.removeItem(at: held.appendingPathComponent(ReportName.derived(url.lastPathComponent, ".reason")))
+        }
+        return outcome
+    }
+
+    static func isJSONLines(_ name: String) -> Bool { name.lowercased().hasSuffix(".jsonl") }
 
     func archive(for now: Date, timeZone: TimeZone) -> URL {
         archive.appendingPathComponent(LocalDate(now, in: timeZone).description)
+    }
+
+    private func finish(_ url: URL, now: Date, timeZone: TimeZone) throws {
+        try move(url, to: archive(for: now, timeZone: timeZone))
+    }
+
+    /// Moves the file to `rejected/` with `NAME.reason`; nothing of it was applied.
+    private func quarantine(_ url: URL, reason: String, dryRun: Bool) -> Outcome {
+        let name = url.lastPathComponent
+        if !dryRun {
+            do {
+                try move(url, to: rejected)
+            } catch where Self.isGone(error) {
+                return Outcome(file: name, kind: .gone, rows: 0, rejectedRows: 0, detail: InboxFile.Gone(name: name).description)
+            } catch {
+                logger.error("cannot move a rejected file", metadata: ["file": "\(name)", "error": "\(error)"])
+            }
+            writeReport(ReportName.derived(name, ".reason"), reason + "\n", about: name)
+        }
+        logger.error("quarantined an unreadable file", metadata: ["file": "\(name)", "reason": "\(reason)"])
+        return Outcome(file: name, kind: .rejected, rows: 0, rejectedRows: 0, detail: reason)
+    }
+
+    /// Moves a snapshot to `held/` with `NAME.reason`; nothing of it was applied.
+    private func hold(_ url: URL, reason: String, dryRun: Bool) -> Outcome {
+        let name = url.lastPathComponent
+        if !dryRun {
+            do {
+                try move(url, to: held)
+            } catch where Self.isGone(error) {
+                return Outcome(file: name, kind: .gone, rows: 0, rejectedRows: 0, detail: InboxFile.Gone(name: name).description)
+            } catch {
+                logger.error("cannot move a held file", metadata: ["file": "\(name)", "error": "\(error)"])
+            }
+            writeReport(ReportName.derived(name, ".reason"), reason + "\n", in: held, about: name)
+        }
+        logger.warning("held a snapshot", metadata: ["file": "\(name)", "reason": "\(reason)"])
+        return Outcome(file: name, kind: .held, rows: 0, rejectedRows: 0, detail: reason)
+    }
+
+    static func isGone(_ error: any Error) -> Bool {
+        if let error = error as? CocoaError, error.code == .fileNoSuchFile || error.code == .fileReadNoSuchFile { return true }
+        if let error = error as? POSIXError, error.code == .ENOENT { return true }
+        let ns = error as NSError
+        return ns.domain == NSPOSIXErrorDomain && ns.code == Int(ENOENT)
     }
 
     /// Moves a file, never overwriting an earlier one of the same name.
@@ -206,37 +438,48 @@ public final class InboxProcessor: @unchecked Sendable {
         if keepFiles { return }
         let fm = FileManager.default
         try fm.createDirectory(at: folder, withIntermediateDirectories: true)
-        var target = folder.appendingPathComponent(url.lastPathComponent + suffix)
+        var target = folder.appendingPathComponent(ReportName.derived(url.lastPathComponent, suffix))
         var counter = 1
         while fm.fileExists(atPath: target.path) {
             counter += 1
-            target = folder.appendingPathComponent("\(url.lastPathComponent)\(suffix).\(counter)")
+            target = folder.appendingPathComponent(ReportName.derived(url.lastPathComponent, "\(suffix).\(counter)"))
         }
         try fm.moveItem(at: url, to: target)
-        for marker in [".done", ".ok"] {
+        for marker in Self.markers {
             try? fm.removeItem(at: url.deletingLastPathComponent().appendingPathComponent(url.lastPathComponent + marker))
         }
     }
 
-    /// `rejected/NAME.errors.csv`: line, field, value, reason.
-    func writeErrors(_ errors: [RowError], for name: String) throws {
-        try FileManager.default.createDirectory(at: rejected, withIntermediateDirectories: true)
-        let url = rejected.appendingPathComponent(name + ".errors.csv")
+    /// `rejected/NAME.errors.csv`: line, field, value, reason; every field through `CSVField` (formulas neutralised).
+    static func errorsCSV(_ errors: [RowError]) -> String {
         var text = "line,field,value,reason\n"
         for error in errors {
             text += CSVField.line([String(error.line), error.field, error.value, error.reason]) + "\n"
         }
-        try Data(text.utf8).write(to: url, options: .atomic)
+        return text
     }
 
-    func writeReviews(_ reviews: [String], for name: String) throws {
-        try FileManager.default.createDirectory(at: rejected, withIntermediateDirectories: true)
-        try Data((reviews.joined(separator: "\n") + "\n").utf8).write(to: rejected.appendingPathComponent(name + ".review.txt"), options: .atomic)
+    /// Writes a report beside the rejected files; a failure is logged (the outcome still carries the reason).
+    private func writeReport(_ fileName: String, _ text: String, in folder: URL? = nil, about name: String) {
+        let folder = folder ?? rejected
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            // Written under a short temporary name and renamed: Foundation's atomic write builds its temporary
+            // name from the target's, which fails past 255 bytes however the target itself is shortened.
+            let temporary = folder.appendingPathComponent(".beckon-\(UUID().uuidString).tmp")
+            try Data(text.utf8).write(to: temporary)
+            if rename(temporary.path, folder.appendingPathComponent(fileName).path) != 0 {
+                let code = errno
+                try? FileManager.default.removeItem(at: temporary)
+                throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
+            }
+        } catch {
+            logger.error("cannot write a report file", metadata: ["file": "\(name)", "report": "\(fileName)", "error": "\(error)"])
+        }
     }
 
-    static func sha256(of url: URL) throws -> String {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
+    static func sha256(of handle: FileHandle) throws -> String {
+        try handle.seek(toOffset: 0)
         var hasher = SHA256()
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
         return hasher.finalize().hexString

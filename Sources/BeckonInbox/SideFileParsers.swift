@@ -50,8 +50,10 @@ struct OptOutRowParser: Sendable {
 
     init(header: [String], file: String, aliases: [String: String], keywords: OptOutKeywords) throws(UnreadableFile) {
         columns = try CustomerRowParser.columnIndex(header, file: file, aliases: aliases)
-        guard columns["phone"] != nil || columns["customer_id"] != nil else {
-            throw UnreadableFile(file: file, reason: "an opt-out file needs a phone or customer_id column; header is: \(header.joined(separator: ","))")
+        // Without a reply column every row is an opt-out, so the file must at least say whose phone: a file of
+        // customer ids alone is more likely a misnamed customer export than a list of opt-outs.
+        guard columns["reply"] != nil || columns["phone"] != nil else {
+            throw UnreadableFile(file: file, reason: "an opt-out file needs a reply column (replies) or a phone column (an opt-out list); header is: \(header.joined(separator: ","))")
         }
         self.file = file
         self.keywords = keywords

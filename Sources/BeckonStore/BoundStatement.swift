@@ -17,9 +17,20 @@ struct BoundStatement {
         sqlite3_reset(statement.sqliteStatement)
     }
 
+    /// Binds every byte of `value`, by its length: bound as a C string (length -1), `VIC-0001<NUL>x` became
+    /// `VIC-0001` and overwrote that customer.
     mutating func bind(_ value: String?) {
         index += 1
-        if let value { sqlite3_bind_text(raw, index, value, -1, sqliteTransient) } else { sqlite3_bind_null(raw, index) }
+        guard var value else {
+            sqlite3_bind_null(raw, index)
+            return
+        }
+        let statement = self.raw, position = self.index
+        value.withUTF8 { bytes in
+            // An empty string has no base address; SQLite needs a non-null pointer for '' (null would bind NULL).
+            let base = bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) } ?? emptyText
+            _ = sqlite3_bind_text64(statement, position, base, sqlite3_uint64(bytes.count), sqliteTransient, UInt8(SQLITE_UTF8))
+        }
     }
 
     mutating func bind(_ value: Double?) {
@@ -74,9 +85,11 @@ struct BoundStatement {
     struct Columns {
         let raw: OpaquePointer
 
+        /// The whole text, by its length (never cut at a NUL).
         func text(_ column: Int32) -> String? {
             guard let bytes = sqlite3_column_text(raw, column) else { return nil }
-            return String(cString: bytes)
+            let count = Int(sqlite3_column_bytes(raw, column))
+            return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
         }
 
         func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(raw, column)) }
@@ -91,3 +104,10 @@ struct BoundStatement {
 
 /// SQLite copies the bound text before `sqlite3_bind_text` returns (the Swift string is temporary).
 let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// A valid pointer for binding the empty string.
+nonisolated(unsafe) private let emptyText: UnsafePointer<CChar> = {
+    let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
+    pointer.initialize(to: 0)
+    return UnsafePointer(pointer)
+}()

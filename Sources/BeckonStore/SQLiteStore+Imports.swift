@@ -15,7 +15,8 @@ extension SQLiteStore: ImportJournal {
     public func importProgress(sha256: String) throws -> ImportProgress? {
         try writer.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM import_progress WHERE sha256 = ?", arguments: [sha256]).map {
-                ImportProgress(sha256: $0["sha256"], name: $0["name"], nextLine: $0["next_line"], rows: $0["rows"], rejectedRows: $0["rejected_rows"])
+                ImportProgress(sha256: $0["sha256"], name: $0["name"], nextLine: $0["next_line"], rows: $0["rows"], rejectedRows: $0["rejected_rows"],
+                               kind: $0["kind"], snapshot: $0["snapshot"])
             }
         }
     }
@@ -37,15 +38,25 @@ extension SQLiteStore: ImportJournal {
                       AND ((? <> '' AND phone = ?) OR (? <> '' AND customer_id = ?))
                     """, arguments: [lift.phone ?? "", lift.phone ?? "", lift.customerID ?? "", lift.customerID ?? ""])
             }
+            if !batch.listedIDs.isEmpty {
+                let listed = try db.cachedStatement(sql: "UPDATE customer SET seen_in = ? WHERE id = ?")
+                for id in batch.listedIDs {
+                    var bound = BoundStatement(listed)
+                    bound.bind(progress.sha256)
+                    bound.bind(id)
+                    try bound.execute(in: db)
+                }
+            }
             let error = try db.cachedStatement(sql: """
                 INSERT INTO import_error (sha256, line, field, value, reason) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                 """)
             for e in batch.errors { try error.execute(arguments: [progress.sha256, e.line, e.field, e.value, e.reason]) }
             try db.execute(sql: """
-                INSERT INTO import_progress (sha256, name, next_line, rows, rejected_rows) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO import_progress (sha256, name, next_line, rows, rejected_rows, kind, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(sha256) DO UPDATE SET next_line = excluded.next_line, rows = excluded.rows,
-                    rejected_rows = excluded.rejected_rows
-                """, arguments: [progress.sha256, progress.name, progress.nextLine, progress.rows, progress.rejectedRows])
+                    rejected_rows = excluded.rejected_rows, kind = excluded.kind, snapshot = excluded.snapshot
+                """, arguments: [progress.sha256, progress.name, progress.nextLine, progress.rows, progress.rejectedRows,
+                                 progress.kind, progress.snapshot ? 1 : 0])
         }
     }
 
@@ -69,6 +80,21 @@ extension SQLiteStore: ImportJournal {
                 """, arguments: [file.sha256, file.name, file.rows, file.rejectedRows, file.importedAt.timeIntervalSince1970])
             try db.execute(sql: "DELETE FROM import_progress WHERE sha256 = ?", arguments: [file.sha256])
             try db.execute(sql: "DELETE FROM import_error WHERE sha256 = ?", arguments: [file.sha256])
+        }
+    }
+
+    public func activeCustomerCount(among ids: [String]?) throws -> Int {
+        try writer.read { db in
+            guard let ids else { return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customer WHERE active = 1") ?? 0 }
+            var count = 0
+            // In chunks: SQLite limits the number of bound parameters in one statement.
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let chunk = Array(ids[start..<min(start + 500, ids.count)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                count += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customer WHERE active = 1 AND id IN (\(marks))",
+                                          arguments: StatementArguments(chunk)) ?? 0
+            }
+            return count
         }
     }
 }

@@ -39,4 +39,12 @@ extension StoreMigrations {
                 """)
         }
     }
+
+    static func registerInboxKindsV6(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v6-inbox-kinds") { db in
+            // The kind and snapshot decision of a file being imported, so a resumed import never decides anew.
+            try db.execute(sql: "ALTER TABLE import_progress ADD COLUMN kind TEXT NOT NULL DEFAULT ''")
+            try db.execute(sql: "ALTER TABLE import_progress ADD COLUMN snapshot INTEGER NOT NULL DEFAULT 0 CHECK (snapshot IN (0, 1))")
+        }
+    }
 }

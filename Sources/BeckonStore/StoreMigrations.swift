@@ -16,6 +16,7 @@ enum StoreMigrations {
         registerSourcesV4(&migrator)
         registerClaimsV5(&migrator)
         registerReceiptsV5(&migrator)
+        registerInboxKindsV6(&migrator)
         return migrator
     }
 

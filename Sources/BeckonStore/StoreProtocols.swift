@@ -252,6 +252,8 @@ public protocol ImportJournal: Sendable {
     func rowErrors(sha256: String) throws -> [ImportRowError]
     /// Records the file as imported (and, for a full snapshot, marks customers it did not list inactive).
     func finishImport(_ file: ImportedFile, snapshot: Bool) throws
+    /// How many customers are active, and how many of `ids` are (a snapshot's guard against deactivating most).
+    func activeCustomerCount(among ids: [String]?) throws -> Int
     /// Recomputes what depends on every customer at once (RFM quintile boundaries) after a customer file.
     @discardableResult
     func refreshRFMBreakpoints(at now: Date) throws -> RFMBreakpoints
@@ -281,6 +283,8 @@ public struct ImportBatch: Sendable {
     /// Opt-back-ins (`START`): by phone or customer.
     public var lifts: [(phone: String?, customerID: String?)] = []
     public var errors: [ImportRowError] = []
+    /// Customers a snapshot lists on rows that were rejected: not deactivated for a bad phone or date.
+    public var listedIDs: [String] = []
 
     public init() {}
     public var isEmpty: Bool { customers.isEmpty && events.isEmpty && suppressions.isEmpty && lifts.isEmpty }
@@ -293,13 +297,19 @@ public struct ImportProgress: Hashable, Sendable {
     public var nextLine: Int
     public var rows: Int
     public var rejectedRows: Int
+    /// The kind decided before the first batch (`customers`, `events`, `opt-outs`), so a resumed import keeps it
+    /// whatever the configuration says meanwhile; empty for imports begun before kinds were recorded.
+    public var kind: String
+    public var snapshot: Bool
 
-    public init(sha256: String, name: String, nextLine: Int, rows: Int, rejectedRows: Int) {
+    public init(sha256: String, name: String, nextLine: Int, rows: Int, rejectedRows: Int, kind: String = "", snapshot: Bool = false) {
         self.sha256 = sha256
         self.name = name
         self.nextLine = nextLine
         self.rows = rows
         self.rejectedRows = rejectedRows
+        self.kind = kind
+        self.snapshot = snapshot
     }
 }
 

@@ -11,15 +11,19 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Imports customer, trigger and opt-out files as the daemon would.",
         discussion: """
-            Each file is read as the daemon reads inbox files (encoding, column mapping, kinds by name:
-            *optout*/*unsubscribe*/*reply* are opt-out files, *event*/*trigger* are trigger files, the rest
-            customer files; *snapshot*/*full* customer files mark absent customers inactive), committed in
-            batches that a restart resumes, and recorded by content hash so it is never imported twice.
-            Files given here are not moved. --dry-run validates without writing anything.
+            Each file is read as the daemon reads inbox files (encoding, column mapping, kind by the name
+            patterns of inbox.kinds, else by the header; see inbox/README.md), checked whole before anything
+            is written, committed in batches that a restart resumes, and recorded by content hash so it is
+            never imported twice. Files given here are not moved. --dry-run validates without writing anything.
+
+            A snapshot the inbox held (it would make more than inbox.snapshot_max_deactivate of the active
+            customers inactive) is applied with --confirm-snapshot; the file then moves from inbox/held/ to
+            the archive. --confirm-snapshot also makes any customer file a snapshot.
 
             Examples:
               beckon import exports/members-2026-11-24.csv
               beckon import --dry-run exports/*.csv
+              beckon import --confirm-snapshot inbox/held/members-snapshot.csv
             """
     )
 
@@ -28,8 +32,16 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Validate and report, without writing to the store.")
     var dryRun = false
 
+    @Option(name: .customLong("confirm-snapshot"), help: ArgumentHelp("A customer snapshot to apply whatever share of customers it deactivates.", valueName: "file"))
+    var confirmSnapshot: [String] = []
+
     @Argument(help: "The files to import.")
-    var files: [String]
+    var files: [String] = []
+
+    func validate() throws {
+        if files.isEmpty && confirmSnapshot.isEmpty { throw ValidationError("name at least one file to import") }
+        if dryRun && !confirmSnapshot.isEmpty { throw ValidationError("--dry-run and --confirm-snapshot do not go together") }
+    }
 
     func run() throws {
         let configuration = try options.load()
@@ -40,7 +52,7 @@ struct ImportCommand: ParsableCommand {
         let terminal = isatty(STDERR_FILENO) == 1
         var rows: [[String]] = []
         var failed = false
-        for path in files {
+        for (path, confirmed) in files.map({ ($0, false) }) + confirmSnapshot.map({ ($0, true) }) {
             let url = URL(fileURLWithPath: path)
             // Row errors and quarantine reports go to the configured inbox's rejected/ folder.
             let processor = InboxProcessor(inbox: configuration.inbox, store: store, stableSeconds: 0,
@@ -53,9 +65,9 @@ struct ImportCommand: ParsableCommand {
             }
             let result = dryRun
                 ? processor.process(url, now: clock.now, timeZone: configuration.timeZone, dryRun: true, progress: report)
-                : processor.importKeepingFile(url, now: clock.now, timeZone: configuration.timeZone, progress: report)
+                : processor.importKeepingFile(url, now: clock.now, timeZone: configuration.timeZone, confirmSnapshot: confirmed, progress: report)
             if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
-            if result.kind == .rejected { failed = true }
+            if [.rejected, .held, .interrupted, .gone].contains(result.kind) { failed = true }
             for error in result.errors.prefix(10) { FileHandle.standardError.write(Data("  \(error)\n".utf8)) }
             if result.errors.count > 10 { FileHandle.standardError.write(Data("  ... \(result.errors.count - 10) more\n".utf8)) }
             rows.append([url.lastPathComponent, result.kind.rawValue, "\(result.rows)", "\(result.rejectedRows)",

@@ -159,7 +159,7 @@ struct InboxTests {
 
     @Test("a full snapshot marks customers it does not list inactive, never deleting them")
     func snapshot() throws {
-        let fixture = try InboxFixture()
+        let fixture = try InboxFixture(settings: InboxSettings(snapshotMaxDeactivate: 1))
         try fixture.write("customer_id,name,phone\nC1,a,13800138000\nC2,b,13900139000\n", as: "members-delta.csv")
         _ = fixture.run()
         try fixture.write("customer_id,name,phone\nC2,b,13900139000\n", as: "members-snapshot.csv")

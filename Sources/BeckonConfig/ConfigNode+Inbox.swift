@@ -1,0 +1,65 @@
+import BeckonCore
+import Foundation
+import Yams
+
+/// The `inbox:` key: the folder's path (`inbox: inbox`), or a mapping of the path and how files are read.
+///
+/// ```yaml
+/// inbox:
+///   path: inbox
+///   kinds:                        # each list replaces that kind's defaults (inbox/README.md)
+///     opt_outs: ["stop-*.csv", "*[-_.]optout[-_.]*"]
+///     snapshots: ["members-full-*.csv"]
+///   snapshot_max_deactivate: 20%  # a snapshot deactivating more is held until confirmed
+/// ```
+struct InboxSection {
+    var path: String?
+    var kinds = InboxKindPatterns.defaults
+    var snapshotMaxDeactivate = 0.2
+
+    static let keys: Set<String> = ["path", "kinds", "snapshot_max_deactivate"]
+
+    static func parse(_ node: ConfigNode?) throws -> InboxSection {
+        var section = InboxSection()
+        guard let node else { return section }
+        if case .scalar = node.node {
+            section.path = try node.string()
+            return section
+        }
+        try node.rejectUnknownKeys(keys)
+        section.path = try node.optional("path")?.string()
+        if let kinds = try node.optional("kinds") {
+            try kinds.rejectUnknownKeys(InboxKindPatterns.keys)
+            var owner: [String: String] = [:]
+            for (kind, list) in try kinds.mapping() {
+                var patterns: [NamePattern] = []
+                for item in try list.list() {
+                    let text = try item.string()
+                    do { patterns.append(try NamePattern(text)) } catch { throw item.error("\(error)") }
+                    if let other = owner[text.lowercased()], other != kind {
+                        throw item.error("pattern '\(text)' is also under \(other): a name must declare one kind")
+                    }
+                    owner[text.lowercased()] = kind
+                }
+                switch kind {
+                case "customers": section.kinds.customers = patterns
+                case "snapshots": section.kinds.snapshots = patterns
+                case "events": section.kinds.events = patterns
+                default: section.kinds.optOuts = patterns
+                }
+            }
+        }
+        if let share = try node.optional("snapshot_max_deactivate") {
+            var text = try share.string().trimmingCharacters(in: .whitespaces)
+            let percent = text.hasSuffix("%")
+            if percent { text.removeLast() }
+            guard let number = Double(text.trimmingCharacters(in: .whitespaces)), number.isFinite else {
+                throw share.error("expected a share such as 20% or 0.2, got '\(try share.string())'")
+            }
+            let fraction = percent ? number / 100 : number
+            guard (0...1).contains(fraction) else { throw share.error("must be between 0% and 100%") }
+            section.snapshotMaxDeactivate = fraction
+        }
+        return section
+    }
+}
