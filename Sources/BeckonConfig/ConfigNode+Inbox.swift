@@ -22,9 +22,12 @@ struct InboxSection {
     static func parse(_ node: ConfigNode?) throws -> InboxSection {
         var section = InboxSection()
         guard let node else { return section }
-        if case .scalar = node.node {
+        switch node.node {
+        case .scalar:
             section.path = try node.string()
             return section
+        case .mapping: break
+        default: throw node.error("expected a single value (the inbox folder) or a mapping of path, kinds and snapshot_max_deactivate")
         }
         try node.rejectUnknownKeys(keys)
         section.path = try node.optional("path")?.string()
