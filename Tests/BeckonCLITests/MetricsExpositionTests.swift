@@ -21,7 +21,7 @@ struct MetricsExpositionTests {
     }
 
     @Test("after a cycle that sent a message, every metric has HELP text, dispatch latency is there, and promtool accepts it",
-          .timeLimit(.minutes(1)))
+          .timeLimit(.minutes(3)))
     func exposition() async throws {
         let fm = FileManager.default
         let root = fm.temporaryDirectory.appendingPathComponent("beckon-metrics-\(UUID().uuidString)")
