@@ -48,7 +48,7 @@ struct PolicyPropertyTests {
 
     @Test("no message inside quiet hours, to an opted-out customer, beyond a cap, or twice for one key; the day goes to the highest priority")
     func promises() async {
-        await propertyCheck(count: 60, input: Gen.int(in: 0...1_000_000)) { seed in
+        await propertyCheck(count: 20, input: Gen.int(in: 0...1_000_000)) { seed in
             let s = Self.scenario(seed: seed)
             let policy = DeliveryPolicy()
             // The simulator: the same cycle the daemon runs, against an in-memory ledger.
