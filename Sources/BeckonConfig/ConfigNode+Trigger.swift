@@ -26,13 +26,13 @@ extension ConfigNode {
             }
         case "date_offset":
             // `days: -3` or `waves: [7, 15, 30]`; `after_days: 90` moves the base (lapsed = last order + 90).
-            try rejectUnknownKeys(["kind", "field", "days", "waves", "after_days"])
+            try rejectUnknownKeys(["kind", "field", "days", "waves", "after_days", "cancelled_by"])
             let offsets: [Int]
             if let waves = try optional("waves") { offsets = try waves.list().map { try $0.int() } }
             else { offsets = [try required("days").int()] }
             guard !offsets.isEmpty, Set(offsets).count == offsets.count else { throw error("waves must be distinct day offsets") }
             return .dateOffset(DateOffsetRule(field: try required("field").string(), baseOffsetDays: try optional("after_days")?.int() ?? 0,
-                                              offsets: offsets))
+                                              offsets: offsets, cancelledBy: try eventNames("cancelled_by")))
         case "payday":
             try rejectUnknownKeys(["kind", "day", "shift", "offset_days"])
             let dayNode = try required("day")
@@ -51,12 +51,18 @@ extension ConfigNode {
             guard before.allSatisfy({ $0 >= 0 }) else { throw error("days_before must be 0 or more", key: "\(path).days_before") }
             return .holidayCountdown(HolidayCountdownRule(holiday: holiday, daysBefore: before))
         case "event":
-            // `{ kind: event, event: cart_abandoned, delay_minutes: 120, cancelled_by: [purchase] }`
-            try rejectUnknownKeys(["kind", "event", "delay_minutes", "cancelled_by"])
+            // `{ kind: event, event: cart_abandoned, delay_minutes: 180, cancelled_by: [purchase], fields: [product] }`
+            try rejectUnknownKeys(["kind", "event", "delay_minutes", "cancelled_by", "fields"])
             let delay = try optional("delay_minutes")?.int() ?? 0
             guard delay >= 0 else { throw error("delay_minutes must be 0 or more", key: "\(path).delay_minutes") }
-            return .event(EventRule(event: try required("event").string(), delay: Double(delay * 60),
-                                    cancelledBy: Set(try optional("cancelled_by")?.list().map { try $0.string() } ?? [])))
+            let event = try required("event").string()
+            guard !event.isEmpty else { throw error("the event's name is empty", key: "\(path).event") }
+            let cancelledBy = try eventNames("cancelled_by")
+            if cancelledBy.contains(event) {
+                throw error("'\(event)' cannot cancel itself (a second one supersedes the first already)", key: "\(path).cancelled_by")
+            }
+            return .event(EventRule(event: event, delay: Double(delay * 60), cancelledBy: cancelledBy,
+                                    fields: try eventNames("fields")))
         case "preset":
             try rejectUnknownKeys(["kind", "name", "winter_vacation", "summer_vacation"])
             let nameNode = try required("name")
@@ -73,6 +79,14 @@ extension ConfigNode {
         default:
             throw kindNode.error("unknown trigger kind '\(kind)' (known: \(Self.triggerKinds.joined(separator: ", ")))")
         }
+    }
+
+    /// A list of event names or columns (`cancelled_by: [purchase]`, or one name); empty when absent.
+    func eventNames(_ key: String) throws -> Set<String> {
+        guard let node = try optional(key) else { return [] }
+        let names = try node.list().map { try $0.string() }
+        guard !names.contains(where: \.isEmpty) else { throw node.error("an empty name") }
+        return Set(names)
     }
 
     /// `MM-DD`.

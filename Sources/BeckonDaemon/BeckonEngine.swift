@@ -123,15 +123,18 @@ public final class BeckonEngine: Sendable {
         return DateInterval(start: start, end: now)
     }
 
-    /// Plans every occurrence in `(evaluated_through, now]` and remembers how far it got.
+    /// Plans every occurrence in `(evaluated_through, now]`, and every event that arrived since the last pass
+    /// and is due by now, and remembers how far it got.
     func plan(through now: Date, into report: inout CycleReport) throws {
         let window = try Self.planningWindow(through: now, in: store)
+        let arrivals = try EventArrivals.read(from: store)
         let breakpoints = try store.rfmBreakpoints()
         let writer = PlanWriter(store: store, now: now)
         // A failed read or plan still lets the batch being written finish before the error goes up.
         defer { _ = try? writer.finish() }
         try store.forEachActiveCustomerBatch(batchSize: 10_000) { batch in
-            let customers = try store.preparedForEvaluation(batch, for: configuration.campaigns, window: window, rfm: breakpoints)
+            let customers = try store.preparedForEvaluation(batch, for: configuration.campaigns, window: window, arrivals: arrivals,
+                                                            now: now, rfm: breakpoints)
             let suppressions = try store.suppressions(customerIDs: customers.map(\.id), phones: customers.map(\.phone))
             let result = planner.plan(customers: customers, window: window, now: now, suppressions: suppressions)
             let decided = result.decisions.compactMap { decision -> DecidedMessage? in
@@ -146,6 +149,7 @@ public final class BeckonEngine: Sendable {
         report.decided.merge(written.decided, uniquingKeysWith: +)
         if !written.decided.isEmpty { report.dispatch.noteEvent(at: now) }
         // Written after the messages: a crash in between only re-plans keys the ledger already holds.
+        try arrivals.recordPlanned(in: store)
         try store.setValue(String(now.timeIntervalSince1970), for: Self.evaluatedThroughKey)
     }
 }

@@ -71,7 +71,8 @@ public struct PlanPreview {
     public func occurrences(of customer: Customer, on day: LocalDate, now: Date) throws -> [Planner.Decision] {
         let zone = timeZone(for: customer)
         let window = DateInterval(start: day.start(in: zone), end: day.adding(days: 1).start(in: zone).addingTimeInterval(-1))
-        let prepared = try store.preparedForEvaluation([customer], for: configuration.campaigns, window: window, rfm: rfm)
+        let prepared = try store.preparedForEvaluation([customer], for: configuration.campaigns, window: window,
+                                                       arrivals: try EventArrivals.read(from: store), now: now, rfm: rfm)
         let suppressions = try store.suppressions(customerIDs: [customer.id], phones: [customer.phone])
         var decisions: [Planner.Decision] = []
         planner.forEachDecision(customers: prepared, window: window, now: now, suppressions: suppressions) { decisions.append($0) }
@@ -81,7 +82,8 @@ public struct PlanPreview {
     /// - Parameter end: nil for one cycle at `planAt`; otherwise the end of an interval whose send times are
     ///   all visited.
     func simulate(_ batch: [Customer], window: DateInterval, planAt now: Date, through end: Date?) throws -> [Item] {
-        let customers = try store.preparedForEvaluation(batch, for: configuration.campaigns, window: window, rfm: rfm)
+        let customers = try store.preparedForEvaluation(batch, for: configuration.campaigns, window: window,
+                                                        arrivals: try EventArrivals.read(from: store), now: now, rfm: rfm)
         let ids = customers.map(\.id)
         let books = try store.capHistory(customerIDs: ids, since: now.addingTimeInterval(-Double(policy.historyDays) * 86_400))
         var phones = Set(customers.map(\.phone))
@@ -99,7 +101,8 @@ public struct PlanPreview {
             for record in book where existing[record.key] == nil {
                 // Enough of the message for the gate (the entries read in full come next).
                 let message = PlannedMessage(key: record.key, category: record.category, phone: record.phone ?? "", channel: "",
-                                             text: "", sendAt: record.at, validUntil: record.validUntil ?? .distantFuture, reason: "")
+                                             text: "", sendAt: record.at, validUntil: record.validUntil ?? .distantFuture, reason: "",
+                                             triggeredAt: record.triggeredAt)
                 ledger.load(PolicyLedger.Row(message: message, status: record.status, wentAt: record.status.countsAsSent ? record.at : nil))
             }
         }

@@ -13,11 +13,14 @@ struct PolicyGate: DispatchGate {
     let store: SQLiteStore
     let planner: Planner
     let gate: SendGate
+    /// Every event some campaign is cancelled by: the customers' latest of each are read for each review.
+    let cancellingEvents: Set<String>
 
     init(store: SQLiteStore, planner: Planner, gate: SendGate) {
         self.store = store
         self.planner = planner
         self.gate = gate
+        cancellingEvents = planner.campaigns.reduce(into: []) { $0.formUnion($1.trigger.cancellingEvents) }
     }
 
     /// How far back the book is read: the longest cap window (tiers included) and a day.
@@ -30,6 +33,8 @@ struct PolicyGate: DispatchGate {
         var phones = Set(messages.map(\.phone))
         for book in books.values { for record in book { if let phone = record.phone { phones.insert(phone) } } }
         let suppressions = try store.suppressions(customerIDs: ids, phones: Array(phones))
+        // A purchase that arrived after planning (while a reminder waited out quiet hours) cancels it now.
+        let latestEvents = try store.latestEvents(customerIDs: ids, names: cancellingEvents, through: now)
         var outcomes: [DispatchOutcome] = []
 
         for (customerID, group) in Dictionary(grouping: messages, by: \.key.customer) {
@@ -38,7 +43,8 @@ struct PolicyGate: DispatchGate {
                 continue
             }
             let recipient = SendGate.Recipient(id: standing.id, phone: standing.phone, tier: standing.tier, active: standing.active,
-                                               zone: planner.timeZone(named: standing.timeZone, phone: standing.phone))
+                                               zone: planner.timeZone(named: standing.timeZone, phone: standing.phone),
+                                               latestCancellingEvents: latestEvents[customerID] ?? [:])
             let review = gate.review(group, for: recipient, book: books[customerID] ?? [], suppressions: suppressions, now: now)
             for (key, verdict) in review.decided.sorted(by: { $0.key < $1.key }) {
                 switch verdict {

@@ -2,28 +2,77 @@ import BeckonCore
 import Foundation
 import GRDB
 
-/// Customer events from trigger files, for event triggers.
+/// Customer events from trigger files, for event triggers and cancelling events.
 public protocol EventStore: Sendable {
-    /// Events of these customers at or after `since`, oldest first.
-    func events(customerIDs: [String], since: Date) throws -> [String: [CustomerEvent]]
+    /// Events of these customers at or after `since`, and those that arrived after import batch
+    /// `arrivedAfter` whenever they happened (marked `arrivedSincePlanning`), oldest first.
+    func events(customerIDs: [String], since: Date, arrivedAfter: Int64) throws -> [String: [CustomerEvent]]
+    /// Each customer's latest instant, up to `now`, of each of the named events.
+    func latestEvents(customerIDs: [String], names: Set<String>, through now: Date) throws -> [String: [String: Date]]
+    /// The arrival number of the last import batch that brought events (0: none yet).
+    func lastEventArrival() throws -> Int64
 }
 
 extension SQLiteStore: EventStore {
-    public func events(customerIDs: [String], since: Date) throws -> [String: [CustomerEvent]] {
+    /// The state key of the last arrival number given to a batch of events.
+    public static let eventArrivalKey = "events.last_arrival"
+
+    public func events(customerIDs: [String], since: Date, arrivedAfter: Int64) throws -> [String: [CustomerEvent]] {
         try writer.read { db in
             var found: [String: [CustomerEvent]] = [:]
             for start in stride(from: 0, to: customerIDs.count, by: 500) {
                 let chunk = Array(customerIDs[start..<min(start + 500, customerIDs.count)])
                 let rows = try Row.fetchAll(db, sql: """
-                    SELECT * FROM customer_event WHERE customer_id IN (\(databaseQuestionMarks(count: chunk.count))) AND at >= ? ORDER BY at
-                    """, arguments: StatementArguments(chunk) + [since.timeIntervalSince1970])
+                    SELECT customer_id, name, at, attributes, source, arrival FROM customer_event
+                    WHERE customer_id IN (\(databaseQuestionMarks(count: chunk.count))) AND (at >= ? OR arrival > ?) ORDER BY at
+                    """, arguments: StatementArguments(chunk) + [since.timeIntervalSince1970, arrivedAfter])
                 for row in rows {
+                    let arrival: Int64 = row["arrival"]
                     let event = CustomerEvent(customerID: row["customer_id"], name: row["name"], at: Date(timeIntervalSince1970: row["at"]),
-                                              attributes: JSONText.decode(row["attributes"]) ?? [:], source: row["source"])
+                                              attributes: JSONText.decode(row["attributes"]) ?? [:], source: row["source"],
+                                              arrivedSincePlanning: arrival > arrivedAfter)
                     found[event.customerID, default: []].append(event)
                 }
             }
             return found
         }
+    }
+
+    public func latestEvents(customerIDs: [String], names: Set<String>, through now: Date) throws -> [String: [String: Date]] {
+        guard !customerIDs.isEmpty, !names.isEmpty else { return [:] }
+        let names = names.sorted()
+        return try writer.read { db in
+            var found: [String: [String: Date]] = [:]
+            for start in stride(from: 0, to: customerIDs.count, by: 500) {
+                let chunk = Array(customerIDs[start..<min(start + 500, customerIDs.count)])
+                // The primary key (customer_id, name, at) answers MAX(at) per customer and name without a scan.
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT customer_id, name, MAX(at) AS latest FROM customer_event
+                    WHERE customer_id IN (\(databaseQuestionMarks(count: chunk.count)))
+                      AND name IN (\(databaseQuestionMarks(count: names.count))) AND at <= ?
+                    GROUP BY customer_id, name
+                    """, arguments: StatementArguments(chunk) + StatementArguments(names) + [now.timeIntervalSince1970])
+                for row in rows {
+                    found[row["customer_id"], default: [:]][row["name"]] = Date(timeIntervalSince1970: row["latest"])
+                }
+            }
+            return found
+        }
+    }
+
+    public func lastEventArrival() throws -> Int64 {
+        try writer.read { db in try Self.lastEventArrival(in: db) }
+    }
+
+    static func lastEventArrival(in db: Database) throws -> Int64 {
+        try String.fetchOne(db, sql: "SELECT value FROM state WHERE key = ?", arguments: [eventArrivalKey]).flatMap { Int64($0) } ?? 0
+    }
+
+    /// The next arrival number, recorded in the caller's transaction (so a rolled-back batch gives it back).
+    static func nextEventArrival(in db: Database) throws -> Int64 {
+        let next = try lastEventArrival(in: db) + 1
+        try db.execute(sql: "INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                       arguments: [eventArrivalKey, String(next)])
+        return next
     }
 }

@@ -24,12 +24,18 @@ extension SQLiteStore: ImportJournal {
     public func commitBatch(_ batch: ImportBatch, progress: ImportProgress) throws {
         try writer.write { db in
             try Self.upsert(batch.customers, seenIn: progress.sha256, in: db)
-            let event = try db.cachedStatement(sql: """
-                INSERT INTO customer_event (customer_id, name, at, attributes, source) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT DO UPDATE SET attributes = excluded.attributes
-                """)
-            for e in batch.events {
-                try event.execute(arguments: [e.customerID, e.name, e.at.timeIntervalSince1970, JSONText.encode(e.attributes), e.source.isEmpty ? progress.name : e.source])
+            if !batch.events.isEmpty {
+                // One arrival number per batch, committed with it. An event delivered again (the same customer,
+                // name and instant) keeps its first arrival: it was planned then, and is not new.
+                let arrival = try Self.nextEventArrival(in: db)
+                let event = try db.cachedStatement(sql: """
+                    INSERT INTO customer_event (customer_id, name, at, attributes, source, arrival) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT DO UPDATE SET attributes = excluded.attributes
+                    """)
+                for e in batch.events {
+                    try event.execute(arguments: [e.customerID, e.name, e.at.timeIntervalSince1970, JSONText.encode(e.attributes),
+                                                  e.source.isEmpty ? progress.name : e.source, arrival])
+                }
             }
             try Self.addSuppressions(batch.suppressions, in: db)
             for lift in batch.lifts {

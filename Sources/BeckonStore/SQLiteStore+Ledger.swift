@@ -25,8 +25,8 @@ extension SQLiteStore: MessageLedger {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO message (key, campaign, wave, customer_id, local_date, category, phone, channel, text,
                                  variant, reason, send_at, valid_until, status, reason_code, segments, encoding,
-                                 created_at, updated_at, source)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 created_at, updated_at, source, triggered_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(key) DO NOTHING
             """)
         // What the carrier will charge, as receipts and reconciliation report it.
@@ -38,6 +38,7 @@ extension SQLiteStore: MessageLedger {
         bound.bind(message.reason); bound.bind(message.sendAt.timeIntervalSince1970); bound.bind(message.validUntil.timeIntervalSince1970)
         bound.bind(status.rawValue); bound.bind(reasonCode); bound.bind(count.segments); bound.bind(count.encoding.rawValue)
         bound.bind(now.timeIntervalSince1970); bound.bind(now.timeIntervalSince1970); bound.bind(message.source)
+        bound.bind(message.triggeredAt?.timeIntervalSince1970)
         try bound.execute(in: db)
         return db.changesCount > 0
     }
@@ -68,7 +69,7 @@ extension SQLiteStore: MessageLedger {
                 // batch, which made the dispatcher quadratic (a fifth of a 100,000-message run).
                 var query = BoundStatement(try db.chunkStatement(full: chunk.count == 500, sql: """
                     SELECT campaign, wave, customer_id, local_date, category,
-                           CASE status WHEN 'scheduled' THEN send_at ELSE updated_at END, status, valid_until, phone
+                           CASE status WHEN 'scheduled' THEN send_at ELSE updated_at END, status, valid_until, phone, triggered_at
                     FROM message INDEXED BY message_customer
                     WHERE customer_id IN (\(databaseQuestionMarks(count: chunk.count))) AND status IN (\(counted)) AND send_at > ?
                       AND NOT (status = 'scheduled' AND category = 'transactional')
@@ -82,7 +83,8 @@ extension SQLiteStore: MessageLedger {
                         key: key, category: column.text(4).flatMap(MessageCategory.init(rawValue:)) ?? .marketing,
                         at: Date(timeIntervalSince1970: column.double(5)),
                         status: column.text(6).flatMap(MessageStatus.init(rawValue:)) ?? .unknown,
-                        validUntil: Date(timeIntervalSince1970: column.double(7)), phone: column.text(8)))
+                        validUntil: Date(timeIntervalSince1970: column.double(7)), phone: column.text(8),
+                        triggeredAt: column.optionalDouble(9).map(Date.init(timeIntervalSince1970:))))
                 }
             }
             return history
@@ -146,15 +148,19 @@ extension SQLiteStore: MessageLedger {
             let chunk = keys[start..<min(start + 500, keys.count)]
             // `+status` keeps SQLite on the primary key: with a bare `status =` it may prefer message_due and
             // walk every scheduled message.
+            // A claim to send takes only what is due: a message the gate deferred since it was read (a copy of it
+            // in the dispatcher's read-ahead) has a later send time and is not taken early.
             var update = BoundStatement(try db.cachedStatement(sql: """
                 UPDATE message SET status = 'pending', attempts = attempts + ?, claimed_by = ?, updated_at = ?
-                WHERE key IN (SELECT value FROM json_each(?)) AND +status = 'scheduled'
+                WHERE key IN (SELECT value FROM json_each(?)) AND +status = 'scheduled' AND (? = 0 OR send_at <= ?)
                 RETURNING key
                 """))
             update.bind(attempt ? 1 : 0)
             update.bind(claimant)
             update.bind(now.timeIntervalSince1970)
             update.bind("[" + chunk.map { "\"" + JSONString.escaped($0) + "\"" }.joined(separator: ",") + "]")
+            update.bind(attempt ? 1 : 0)
+            update.bind(now.timeIntervalSince1970)
             try update.forEachRow(in: db) { columns in
                 if let key = columns.text(0) { claimed.insert(key) }
             }
@@ -226,10 +232,10 @@ extension SQLiteStore: MessageLedger {
     /// The columns `entry(from:)` reads, in the order it reads them.
     static let entryColumns = """
         campaign, wave, customer_id, local_date, category, phone, channel, text, variant, send_at, valid_until, reason,
-        source, status, attempts, provider_id, provider_code, reason_code, updated_at
+        source, status, attempts, provider_id, provider_code, reason_code, updated_at, triggered_at
         """
     /// How many columns `entryColumns` names: a query that selects more after them reads those from here.
-    static let entryColumnCount: Int32 = 19
+    static let entryColumnCount: Int32 = 20
 
     /// Decodes a row selected with `entryColumns`, by position, straight through `sqlite3_column_*`: the
     /// dispatcher decodes hundreds of thousands of these, and GRDB's by-name lookups were a visible share.
@@ -240,7 +246,8 @@ extension SQLiteStore: MessageLedger {
             key: key, category: columns.text(4).flatMap(MessageCategory.init(rawValue:)) ?? .marketing,
             phone: columns.text(5) ?? "", channel: columns.text(6) ?? "", text: columns.text(7) ?? "", variant: columns.text(8) ?? "",
             sendAt: Date(timeIntervalSince1970: columns.double(9)), validUntil: Date(timeIntervalSince1970: columns.double(10)),
-            reason: columns.text(11) ?? "", source: columns.text(12) ?? "")
+            reason: columns.text(11) ?? "", source: columns.text(12) ?? "",
+            triggeredAt: columns.optionalDouble(19).map(Date.init(timeIntervalSince1970:)))
         return LedgerEntry(
             message: message, status: columns.text(13).flatMap(MessageStatus.init(rawValue:)) ?? .unknown, attempts: columns.int(14),
             providerID: columns.text(15), providerCode: columns.text(16), reasonCode: columns.text(17),

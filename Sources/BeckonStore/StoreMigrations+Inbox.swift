@@ -47,4 +47,16 @@ extension StoreMigrations {
             try db.execute(sql: "ALTER TABLE import_progress ADD COLUMN snapshot INTEGER NOT NULL DEFAULT 0 CHECK (snapshot IN (0, 1))")
         }
     }
+
+    static func registerEventsV7(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v7-events") { db in
+            // Which import batch brought the event (1, 2, 3 ... from `SQLiteStore.eventArrivalKey`; 0 for events
+            // stored before): the planner plans events that arrived since its last pass even when their due time
+            // is behind the cycle's window, so a file that comes late loses nothing.
+            try db.execute(sql: "ALTER TABLE customer_event ADD COLUMN arrival INTEGER NOT NULL DEFAULT 0")
+            // What the message reacts to (the event's instant, or the date recall waves count from): cancelling
+            // events after it drop the message, and a newer one of the same campaign supersedes it.
+            try db.execute(sql: "ALTER TABLE message ADD COLUMN triggered_at REAL")
+        }
+    }
 }

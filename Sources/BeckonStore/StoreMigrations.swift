@@ -17,6 +17,7 @@ enum StoreMigrations {
         registerClaimsV5(&migrator)
         registerReceiptsV5(&migrator)
         registerInboxKindsV6(&migrator)
+        registerEventsV7(&migrator)
         return migrator
     }
 

@@ -144,8 +144,9 @@ struct InboxTests {
         #expect(outcome.rows == 3 && outcome.rejectedRows == 1)
         #expect(outcome.errors.first?.field == "at")
         // Each event remembers its file and line, which receipts carry for reconciliation.
-        let events = try fixture.store.events(customerIDs: ["C1"], since: Date(timeIntervalSince1970: 0))
+        let events = try fixture.store.events(customerIDs: ["C1"], since: Date(timeIntervalSince1970: 0), arrivedAfter: 0)
         #expect(events["C1"]?.first?.source == "cart-events.csv:2")
+        #expect(events["C1"]?.first?.arrivedSincePlanning == true, "an event no planning pass has seen is new")
         #expect(events["C1"]?.first?.attributes["product"] == "羊绒围巾")
     }
 

@@ -7,6 +7,8 @@ import Testing
 @Suite("Claims: only what a claim changed is sent; recovery leaves a live process's messages alone")
 struct ClaimTests {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
+    /// When the claims below are made: every message of `messages` is due by then.
+    static let claimTime = now.addingTimeInterval(10)
     /// A pid no Linux system hands out (pid_max is at most 2^22), so its owner is surely gone.
     static let deadOwner = "2000000000:1"
 
@@ -40,7 +42,7 @@ struct ClaimTests {
         @Sendable func claimAll(_ store: SQLiteStore, as claimant: String, window: Int, order: [MessageKey]) throws -> [MessageKey] {
             var mine: [MessageKey] = []
             for start in stride(from: 0, to: order.count, by: window) {
-                mine += try store.claim(Array(order[start..<min(start + window, order.count)]), by: claimant, at: Self.now)
+                mine += try store.claim(Array(order[start..<min(start + window, order.count)]), by: claimant, at: Self.claimTime)
             }
             return mine
         }
@@ -70,7 +72,7 @@ struct ClaimTests {
             #expect(row["claimed_by"] as String == (byA.contains(row["key"] as String) ? "A" : "B"))
         }
         // A claim of keys no longer scheduled changes nothing and returns nothing.
-        #expect(try first.claim(keys, by: "C", at: Self.now).isEmpty)
+        #expect(try first.claim(keys, by: "C", at: Self.claimTime).isEmpty)
     }
 
     @Test("a claim over keys another claimant holds in part returns exactly the rest")
@@ -78,8 +80,21 @@ struct ClaimTests {
         let store = try SQLiteStore()
         let keys = Self.messages(100).map(\.key)
         _ = try store.schedule(Self.messages(100), at: Self.now)
-        #expect(try store.claim(Array(keys[0..<60]), by: "A", at: Self.now) == Array(keys[0..<60]))
-        #expect(try store.claim(keys.reversed(), by: "B", at: Self.now) == Array(keys[60...].reversed()))
+        #expect(try store.claim(Array(keys[0..<60]), by: "A", at: Self.claimTime) == Array(keys[0..<60]))
+        #expect(try store.claim(keys.reversed(), by: "B", at: Self.claimTime) == Array(keys[60...].reversed()))
+    }
+
+    @Test("a claim to send takes only what is due: a message deferred since it was read is not taken early")
+    func claimTakesOnlyDue() throws {
+        let store = try SQLiteStore()
+        let all = Self.messages(3)
+        _ = try store.schedule(all, at: Self.now)
+        // The gate deferred message 1 to an hour later while a copy of it sat in the dispatcher's read-ahead.
+        try store.record([DispatchOutcome(key: Self.key(1), status: .deferred, reasonCode: "outside_window",
+                                          retryAt: Self.now.addingTimeInterval(3600))], at: Self.now)
+        #expect(try store.entry(for: Self.key(1))?.status == .scheduled)
+        #expect(try store.claim(all.map(\.key), by: "A", at: Self.claimTime) == [Self.key(0), Self.key(2)])
+        #expect(try store.claim([Self.key(1)], by: "A", at: Self.now.addingTimeInterval(3600)) == [Self.key(1)])
     }
 
     @Test("a decision is recorded only for messages still scheduled: another claimant's message is left to it")
@@ -87,7 +102,7 @@ struct ClaimTests {
         let store = try SQLiteStore()
         let all = Self.messages(4)
         _ = try store.schedule(all, at: Self.now)
-        _ = try store.claim([Self.key(1)], by: "other", at: Self.now)
+        _ = try store.claim([Self.key(1)], by: "other", at: Self.claimTime)
         let decided = all.map { DispatchOutcome(key: $0.key, status: .dropped, reasonCode: "lower_priority") }
         let applied = try store.claimAndRecord(decided, by: "me", at: Self.now)
         #expect(applied.map(\.key) == [Self.key(0), Self.key(2), Self.key(3)])
@@ -104,12 +119,12 @@ struct ClaimTests {
         let all = Self.messages(6)
         _ = try store.schedule(all, at: Self.now)
         let live = ProcessInstance.current.id
-        _ = try store.claim([Self.key(0), Self.key(1)], by: live, at: Self.now)
-        _ = try store.claim([Self.key(2), Self.key(3)], by: Self.deadOwner, at: Self.now)
+        _ = try store.claim([Self.key(0), Self.key(1)], by: live, at: Self.claimTime)
+        _ = try store.claim([Self.key(2), Self.key(3)], by: Self.deadOwner, at: Self.claimTime)
         // A pid that runs but started at another time: the pid was reused, the claimant is gone.
-        _ = try store.claim([Self.key(4)], by: "\(ProcessInstance.current.pid):1", at: Self.now)
+        _ = try store.claim([Self.key(4)], by: "\(ProcessInstance.current.pid):1", at: Self.claimTime)
         // Claimed before claimants were recorded.
-        _ = try store.claim([Self.key(5)], by: "", at: Self.now)
+        _ = try store.claim([Self.key(5)], by: "", at: Self.claimTime)
 
         let recovering = "recoverer"
         let taken = try store.pendingAfterCrash(takenOverBy: recovering, isAlive: ProcessInstance.isAlive)

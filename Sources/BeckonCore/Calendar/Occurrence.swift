@@ -17,6 +17,10 @@ public struct Occurrence: Hashable, Sendable {
     public var attributes: [String: String] = [:]
     /// The input row behind an event occurrence (file and line); nil for calendar triggers (the customer's row).
     public var source: String?
+    /// What the occurrence reacts to: the event's instant, or the date recall waves count from. A cancelling
+    /// event after it (a purchase after the abandoned cart or after the last order) ends the message, up to
+    /// the moment of sending. Nil for triggers nothing cancels.
+    public var triggeredAt: Date?
 
     public init(wave: Int = 0, localDate: LocalDate, instant: Date, reason: String) {
         self.wave = wave

@@ -2,10 +2,19 @@ import Foundation
 
 /// The trigger kinds a campaign can use in `etc/campaigns/*.yaml` (see docs/calendar.md).
 public enum Trigger: Sendable {
-    /// The longest look-back a trigger needs into customers' events (0 when it uses none).
-    public var eventLookback: TimeInterval {
+    /// The look-back a trigger needs into customers' events before a window (nil when it uses none).
+    public var eventLookback: TimeInterval? {
         if case .event(let rule) = self { return rule.delay }
-        return 0
+        return nil
+    }
+
+    /// The events that end this trigger's messages when they happen after what triggered them.
+    public var cancellingEvents: Set<String> {
+        switch self {
+        case .event(let rule): return rule.cancelledBy
+        case .dateOffset(let rule): return rule.cancelledBy
+        default: return []
+        }
     }
 
     case birthday(BirthdayRule)

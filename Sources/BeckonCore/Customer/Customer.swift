@@ -24,6 +24,9 @@ public struct Customer: Hashable, Sendable {
     public var consents: [String: Bool] = [:]
     /// Recent events from trigger files, loaded for evaluation (not stored with the customer row).
     public var events: [CustomerEvent] = []
+    /// The latest instant (up to now) of each event that cancels some campaign's messages (`cancelled_by`),
+    /// loaded for evaluation like `events`, however long ago it happened.
+    public var latestCancellingEvents: [String: Date] = [:]
     /// RFM scores against the latest breakpoints, attached for evaluation (nil before the first import).
     public var rfm: RFMScore?
     /// The file and line the customer was last imported from (`members.csv:12`), carried into receipts.

@@ -9,9 +9,14 @@ public struct CustomerEvent: Hashable, Sendable {
     public var attributes: [String: String]
     /// The trigger file and line (`carts.csv:7`), carried into receipts.
     public var source: String
+    /// True when the event arrived after the last planning pass: it is planned now even if its due time is
+    /// already behind the cycle's window (a file that came late), so a late event is never lost.
+    public var arrivedSincePlanning: Bool
 
-    public init(customerID: String, name: String, at: Date, attributes: [String: String] = [:], source: String = "") {
+    public init(customerID: String, name: String, at: Date, attributes: [String: String] = [:], source: String = "",
+                arrivedSincePlanning: Bool = false) {
         self.source = source
+        self.arrivedSincePlanning = arrivedSincePlanning
         self.customerID = customerID
         self.name = name
         self.at = at

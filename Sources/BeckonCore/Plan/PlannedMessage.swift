@@ -17,10 +17,15 @@ public struct PlannedMessage: Hashable, Sendable {
 
     /// The input row the message comes from (`members.csv:12`, or the trigger file's row), for reconciliation.
     public var source: String = ""
+    /// What it reacts to (the event, or the date waves count from): a cancelling event after this instant
+    /// drops it, and a newer message of the same campaign for the customer supersedes it. Nil for the rest.
+    public var triggeredAt: Date?
 
     public init(key: MessageKey, category: MessageCategory, phone: String, channel: String, text: String,
-                variant: String = "", sendAt: Date, validUntil: Date, reason: String, source: String = "") {
+                variant: String = "", sendAt: Date, validUntil: Date, reason: String, source: String = "",
+                triggeredAt: Date? = nil) {
         self.source = source
+        self.triggeredAt = triggeredAt
         self.key = key
         self.category = category
         self.phone = phone

@@ -97,6 +97,7 @@ public struct Planner: Sendable {
     /// After downtime one evaluation can hold several occurrences of one campaign for one customer (the
     /// hourly waves of a cron trigger, two abandoned carts): only the most recent is sent, the earlier ones are
     /// dropped as superseded, with their receipt, so a restart never sends a burst of the same campaign.
+    /// (Across cycles the send gate applies the same rule to messages that are still waiting.)
     static func latestCatchUpOnly(_ decisions: [Decision]) -> [Decision] {
         let sendable = decisions.indices.filter { if case .send = decisions[$0].verdict { return true } else { return false } }
         guard sendable.count > 1, let latest = sendable.max(by: { decisions[$0].occurrence.instant < decisions[$1].occurrence.instant }) else {
@@ -146,9 +147,16 @@ public struct Planner: Sendable {
                                                                brandCategory: campaign.policy.consentCategory) {
             verdict = .suppressed(.init("no_consent", "the customer has not agreed to \(missing) messages"))
         }
+        // What triggered it was followed by a cancelling event (a purchase after the cart): whatever else
+        // would have held it, this is why it does not go.
+        if let cancelled = CancellingEvent.cancellation(names: campaign.trigger.cancellingEvents, triggeredAt: occurrence.triggeredAt,
+                                                        latest: customer.latestCancellingEvents, now: now, zone: zone) {
+            verdict = .dropped(cancelled)
+        }
         let message = PlannedMessage(key: key, category: campaign.category, phone: customer.phone, channel: campaign.channel,
                                      text: composed.text, variant: composed.variant, sendAt: sendAt, validUntil: validUntil,
-                                     reason: occurrence.reason, source: occurrence.source ?? customer.source)
+                                     reason: occurrence.reason, source: occurrence.source ?? customer.source,
+                                     triggeredAt: occurrence.triggeredAt)
         return decision(verdict, message)
     }
 

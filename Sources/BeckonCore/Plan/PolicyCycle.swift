@@ -109,6 +109,6 @@ public struct PolicyCycle: Sendable {
 
     public func recipient(for customer: Customer) -> SendGate.Recipient {
         SendGate.Recipient(id: customer.id, phone: customer.phone, tier: customer.tier, active: customer.active,
-                           zone: planner.timeZone(for: customer))
+                           zone: planner.timeZone(for: customer), latestCancellingEvents: customer.latestCancellingEvents)
     }
 }

@@ -28,9 +28,12 @@ public struct CapRecord: Hashable, Sendable {
     public var validUntil: Date?
     /// The number it goes to, for suppressions that arrived after it was planned (nil: not known).
     public var phone: String?
+    /// What the message reacts to (`PlannedMessage.triggeredAt`), for cancelling events and superseding.
+    public var triggeredAt: Date?
 
     public init(key: MessageKey, category: MessageCategory, priority: Int = 0, at: Date, status: MessageStatus,
-                validUntil: Date? = nil, phone: String? = nil) {
+                validUntil: Date? = nil, phone: String? = nil, triggeredAt: Date? = nil) {
+        self.triggeredAt = triggeredAt
         self.key = key
         self.category = category
         self.priority = priority
@@ -43,7 +46,7 @@ public struct CapRecord: Hashable, Sendable {
     /// A planned message as a book entry in `status`.
     public init(_ message: PlannedMessage, status: MessageStatus = .scheduled) {
         self.init(key: message.key, category: message.category, at: message.sendAt, status: status,
-                  validUntil: message.validUntil, phone: message.phone)
+                  validUntil: message.validUntil, phone: message.phone, triggeredAt: message.triggeredAt)
     }
 }
 

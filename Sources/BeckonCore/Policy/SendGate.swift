@@ -34,8 +34,12 @@ public struct SendGate: Sendable {
         public var tier: String?
         public var active: Bool
         public var zone: TimeZone
+        /// The latest instant of each event that cancels some campaign's messages (`Customer.latestCancellingEvents`).
+        public var latestCancellingEvents: [String: Date]
 
-        public init(id: String, phone: String, tier: String?, active: Bool = true, zone: TimeZone) {
+        public init(id: String, phone: String, tier: String?, active: Bool = true, zone: TimeZone,
+                    latestCancellingEvents: [String: Date] = [:]) {
+            self.latestCancellingEvents = latestCancellingEvents
             self.id = id
             self.phone = phone
             self.tier = tier
@@ -93,6 +97,14 @@ public struct SendGate: Sendable {
             }
             seen.insert(record.key)
         }
+        // The newest trigger of each campaign among everything the customer's book holds (sent or waiting):
+        // an older occurrence still waiting is superseded by it (two carts: the reminder of the newer goes).
+        var newest: [String: (at: Date, key: MessageKey)] = [:]
+        for record in book.filter({ $0.status.countsAsSent || $0.status == .scheduled }) + candidates.map(\.record) {
+            guard let at = record.triggeredAt else { continue }
+            if let known = newest[record.key.campaign], (known.at, known.key) >= (at, record.key) { continue }
+            newest[record.key.campaign] = (at, record.key)
+        }
         candidates.sort { a, b in
             if a.priority != b.priority { return a.priority > b.priority }
             if a.record.at != b.record.at { return a.record.at < b.record.at }
@@ -104,8 +116,11 @@ public struct SendGate: Sendable {
         var winners: [CapRecord] = []
         for candidate in candidates {
             let at = candidate.isDue ? now : candidate.record.at
-            let verdict = decide(candidate, recipient: recipient, today: today, committed: committed, winners: winners,
-                                 suppressions: suppressions, at: at)
+            // What the message reacted to is over (a purchase after the cart, a newer cart): nothing else matters.
+            let verdict = cancellation(candidate.record, recipient: recipient, at: at)
+                ?? superseding(candidate.record, newest: newest, zone: zone)
+                ?? decide(candidate, recipient: recipient, today: today, committed: committed, winners: winners,
+                          suppressions: suppressions, at: at)
             if candidate.isDue { review.decided[candidate.record.key] = verdict } else { review.forecast[candidate.record.key] = verdict }
             if case .send = verdict, counts(candidate.record) {
                 var won = candidate.record
@@ -118,6 +133,18 @@ public struct SendGate: Sendable {
     }
 
     func priority(_ key: MessageKey) -> Int { campaigns[key.campaign]?.priority ?? 0 }
+
+    /// `cancelled` when a cancelling event of the campaign happened after what triggered the message, by `now`.
+    func cancellation(_ record: CapRecord, recipient: Recipient, at now: Date) -> PolicyVerdict? {
+        CancellingEvent.cancellation(names: campaigns[record.key.campaign]?.trigger.cancellingEvents ?? [], triggeredAt: record.triggeredAt,
+                                     latest: recipient.latestCancellingEvents, now: now, zone: recipient.zone).map { .dropped($0) }
+    }
+
+    /// `superseded` when a newer occurrence of the same campaign is in the customer's book.
+    func superseding(_ record: CapRecord, newest: [String: (at: Date, key: MessageKey)], zone: TimeZone) -> PolicyVerdict? {
+        guard let at = record.triggeredAt, let winner = newest[record.key.campaign], winner.at > at else { return nil }
+        return .dropped(.init("superseded", "a newer occurrence (\(winner.key), triggered at \(ISOInstant.format(winner.at, in: zone))) replaces it: only the most recent goes"))
+    }
 
     /// Whether a message fills caps and daily places: transactional never does; a campaign may opt out.
     func counts(_ record: CapRecord) -> Bool {

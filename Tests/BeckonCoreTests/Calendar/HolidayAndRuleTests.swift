@@ -147,7 +147,7 @@ struct EventRuleTests {
     let zone = TimeZone(identifier: "Asia/Shanghai")!
     func at(_ text: String) -> Date { ISOInstant.parse(text, defaultZone: zone)! }
 
-    @Test("an abandoned cart fires 2 hours later with its product, unless a purchase came first")
+    @Test("an abandoned cart fires 2 hours later with its product, keyed by the instant it fires")
     func cart() {
         let rule = EventRule(event: "cart_abandoned", delay: 7200, cancelledBy: ["purchase"])
         var customer = Customer(id: "C1", name: "n", phone: "+8613800138000")
@@ -156,10 +156,30 @@ struct EventRuleTests {
         let fired = rule.occurrences(for: customer, in: window, timeZone: zone, context: CalendarContext())
         #expect(fired.map(\.instant) == [at("2026-11-24T12:00")])
         #expect(fired.first?.attributes["product"] == "围巾")
-        // Outside the window: nothing (it was or will be reported by another cycle).
+        #expect(fired.first?.triggeredAt == at("2026-11-24T10:00"), "a purchase after this instant cancels it")
+        #expect(fired.first?.wave == 12 * 3600, "the wave's place holds the seconds into the local day it fires")
+        // Outside the window: nothing (it was or will be planned by another cycle).
         #expect(rule.occurrences(for: customer, in: DateInterval(start: at("2026-11-24T12:00"), end: at("2026-11-24T13:00")),
                                  timeZone: zone, context: CalendarContext()).isEmpty)
+        // The rule itself no longer decides cancellation: the planner and the gate do, up to the send.
         customer.events.append(CustomerEvent(customerID: "C1", name: "purchase", at: at("2026-11-24T11:30")))
-        #expect(rule.occurrences(for: customer, in: window, timeZone: zone, context: CalendarContext()).isEmpty)
+        #expect(rule.occurrences(for: customer, in: window, timeZone: zone, context: CalendarContext()).count == 1)
+    }
+
+    @Test("an event that arrived after its due time is planned by the next window; one still to come waits for its own")
+    func lateEvent() {
+        let rule = EventRule(event: "cart_abandoned", delay: 3 * 3600)
+        var customer = Customer(id: "C1", name: "n", phone: "+8613800138000")
+        customer.events = [
+            CustomerEvent(customerID: "C1", name: "cart_abandoned", at: at("2026-11-24T07:00"), arrivedSincePlanning: true),
+            CustomerEvent(customerID: "C1", name: "cart_abandoned", at: at("2026-11-24T09:00"), arrivedSincePlanning: true),
+        ]
+        // The file came at 11:05, after a cycle at 10:05: the 07:00 cart (due 10:00) is planned now.
+        let window = DateInterval(start: at("2026-11-24T10:05"), end: at("2026-11-24T11:05"))
+        let fired = rule.occurrences(for: customer, in: window, timeZone: zone, context: CalendarContext())
+        #expect(fired.map(\.instant) == [at("2026-11-24T10:00")], "the 09:00 cart is due at 12:00, after this window")
+        customer.events[0].arrivedSincePlanning = false
+        #expect(rule.occurrences(for: customer, in: window, timeZone: zone, context: CalendarContext()).isEmpty,
+                "once planned, an event is due only in the window its time falls into")
     }
 }
