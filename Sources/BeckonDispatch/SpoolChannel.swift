@@ -19,17 +19,13 @@ public struct SpoolChannel: Channel {
         self.maxParts = maxParts
     }
 
-    /// smstools3 format: headers, a blank line, the text. UCS-2 text is written as UCS-2 big endian.
+    /// smstools3 format: headers, a blank line, the text, in the alphabet the header names (`SpoolAlphabet`).
     static func render(_ message: PlannedMessage) -> Data {
-        let encoding = SegmentCounter.count(message.text)
         let digits = message.phone.hasPrefix("+") ? String(message.phone.dropFirst()) : message.phone
-        if encoding.encoding == .ucs2 {
-            // smstools3 reads the body of an `Alphabet: UCS2` file as raw UCS-2BE.
-            var data = Data("To: \(digits)\nAlphabet: UCS2\n\n".utf8)
-            data.append(message.text.data(using: .utf16BigEndian)!)
-            return data
-        }
-        return Data("To: \(digits)\n\n\(message.text)".utf8)
+        let (alphabet, body) = SpoolAlphabet.encode(message.text)
+        var data = Data("To: \(digits)\nAlphabet: \(alphabet.rawValue)\n\n".utf8)
+        data.append(body)
+        return data
     }
 
     func fileName(for key: MessageKey) -> String {

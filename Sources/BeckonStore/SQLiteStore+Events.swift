@@ -60,6 +60,22 @@ extension SQLiteStore: EventStore {
         }
     }
 
+    /// The attribute columns that trigger files brought for each of these events, from a sample of up to
+    /// `sample` stored events each (what `beckon check` allows templates of event campaigns to use).
+    public func eventAttributeNames(of names: Set<String>, sample: Int = 1_000) throws -> [String: Set<String>] {
+        try writer.read { db in
+            var found: [String: Set<String>] = [:]
+            for name in names.sorted() {
+                let keys = try String.fetchAll(db, sql: """
+                    SELECT DISTINCT attribute.key
+                    FROM (SELECT attributes FROM customer_event WHERE name = ? LIMIT ?) AS sampled, json_each(sampled.attributes) AS attribute
+                    """, arguments: [name, sample])
+                if !keys.isEmpty { found[name] = Set(keys) }
+            }
+            return found
+        }
+    }
+
     public func lastEventArrival() throws -> Int64 {
         try writer.read { db in try Self.lastEventArrival(in: db) }
     }

@@ -24,8 +24,10 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try options.load()
-        // Attribute columns seen in the store are fields templates may use.
+        // Attribute columns seen in the store are fields templates may use: the customers', and for event
+        // campaigns the columns their trigger files brought.
         var known = ContentCheck.customerFields
+        var eventFields: [String: Set<String>] = [:]
         if FileManager.default.fileExists(atPath: configuration.database.path) {
             let store = try options.openStore(configuration)
             do {
@@ -34,8 +36,12 @@ struct CheckCommand: ParsableCommand {
                     throw StopScan()
                 }
             } catch is StopScan {}
+            let events = Set(configuration.campaigns.compactMap { campaign -> String? in
+                if case .event(let rule) = campaign.trigger { return rule.event } else { return nil }
+            })
+            eventFields = try store.eventAttributeNames(of: events)
         }
-        let checker = ContentCheck(content: configuration.content, knownFields: known)
+        let checker = ContentCheck(content: configuration.content, knownFields: known, eventFields: eventFields)
         var worst = ContentCheck.Finding.Severity.info
         print("campaign\tvariant\tchars\tencoding\tunits\tsegments")
         var allFindings: [ContentCheck.Finding] = []

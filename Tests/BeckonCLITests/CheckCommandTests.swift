@@ -30,6 +30,40 @@ struct CheckCommandTests {
         #expect(result.stdout.contains("0 blocking"))
     }
 
+    @Test("an event campaign's template may use its trigger files' columns, seen in the store or declared; other fields still block")
+    func eventFields() throws {
+        let campaign = """
+            id: cart
+            trigger: { kind: event, event: cart_abandoned, delay_minutes: 180, cancelled_by: [purchase] }
+            template: "【品牌】{{name}}，您的{{product}}还在购物车里{{colour}}，回复TD退订"
+            """
+        let root = try home(campaign)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let config = root.appendingPathComponent("etc/beckon.yaml").path
+        // No trigger file seen yet, nothing declared: both fields are unknown.
+        let before = try BeckonBinary.run(["check", "--config", config])
+        #expect(before.status == 1)
+        #expect(before.stdout.contains("{{product}} at character"), "\(before.stdout)")
+        #expect(before.stdout.contains("column of the 'cart_abandoned' trigger files seen"), "\(before.stdout)")
+
+        // A trigger file with a product column: {{product}} is known, {{colour}} still is not.
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("inbox"), withIntermediateDirectories: true)
+        try Data("customer_id,event,at,product,price\nC1,cart_abandoned,2026-11-24T10:00:00+08:00,羊绒围巾,299\n".utf8)
+            .write(to: root.appendingPathComponent("inbox/carts.csv"))
+        let imported = try BeckonBinary.run(["import", root.appendingPathComponent("inbox/carts.csv").path, "--config", config])
+        #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)")
+        let seen = try BeckonBinary.run(["check", "--config", config])
+        #expect(seen.status == 1)
+        #expect(!seen.stdout.contains("{{product}}"), "\(seen.stdout)")
+        #expect(seen.stdout.contains("{{colour}} at character"), "\(seen.stdout)")
+
+        // Declared in the campaign: known before any file came.
+        let declared = try home(campaign.replacingOccurrences(of: "cancelled_by: [purchase] }", with: "cancelled_by: [purchase], fields: [product, colour] }"))
+        defer { try? FileManager.default.removeItem(at: declared) }
+        let result = try BeckonBinary.run(["check", "--config", declared.appendingPathComponent("etc/beckon.yaml").path])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    }
+
     @Test("a message longer than its channel's max_parts fails check, before any dispatch")
     func channelParts() throws {
         let long = String(repeating: "新品到店欢迎光临", count: 10)  // 80 UCS-2 characters plus signature and opt-out: 2 parts

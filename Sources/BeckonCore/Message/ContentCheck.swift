@@ -41,11 +41,23 @@ public struct ContentCheck: Sendable {
     /// Fields a template may use without a default: customer fields and the attribute columns seen.
     public let knownFields: Set<String>
 
+    /// Event name -> the attribute columns its trigger files brought (`product`, `price`...): fields the
+    /// templates of that event's campaigns may use, as the run renders them.
+    public let eventFields: [String: Set<String>]
+
     public static let customerFields: Set<String> = ["customer_id", "name", "surname", "tier", "birthday"]
 
-    public init(content: ContentPolicy, knownFields: Set<String> = ContentCheck.customerFields) {
+    public init(content: ContentPolicy, knownFields: Set<String> = ContentCheck.customerFields, eventFields: [String: Set<String>] = [:]) {
         self.content = content
         self.knownFields = knownFields.union(Self.customerFields).union(content.shortLink == nil ? [] : ["short_link"])
+        self.eventFields = eventFields
+    }
+
+    /// The fields a campaign's templates may use: the customer's, and for an event campaign the columns its
+    /// trigger files brought or that the campaign declares (`trigger.fields`).
+    public func fields(for campaign: Campaign) -> Set<String> {
+        guard case .event(let rule) = campaign.trigger else { return knownFields }
+        return knownFields.union(rule.fields).union(eventFields[rule.event] ?? [])
     }
 
     public func check(_ campaign: Campaign) -> (findings: [Finding], measures: [Measure]) {
@@ -58,14 +70,19 @@ public struct ContentCheck: Sendable {
         if !campaign.variants.isEmpty, campaign.variants.allSatisfy({ $0.weight == 0 }) {
             finding(.block, "", "every variant has weight 0: nobody would get a message")
         }
+        let known = fields(for: campaign)
+        var whereFrom = ""
+        if case .event(let rule) = campaign.trigger {
+            whereFrom = " (neither a customer column nor a column of the '\(rule.event)' trigger files seen; declare it in trigger.fields)"
+        }
         let templates = [("", campaign.template)] + campaign.variants.map { ($0.id, $0.template) }
         for (variant, template) in templates {
             if template.source.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 finding(.block, variant, "the template is empty")
                 continue
             }
-            for case .placeholder(let placeholder) in template.parts where !knownFields.contains(placeholder.field) && !placeholder.hasDefault {
-                finding(.block, variant, "{{\(placeholder.field)}} at character \(placeholder.offset) is not a known field and has no default: customers would get a gap")
+            for case .placeholder(let placeholder) in template.parts where !known.contains(placeholder.field) && !placeholder.hasDefault {
+                finding(.block, variant, "{{\(placeholder.field)}} at character \(placeholder.offset) is not a known field\(whereFrom) and has no default: customers would get a gap")
             }
             for phrase in content.phrases {
                 for offset in Self.offsets(of: phrase.text, in: template.source) {
