@@ -44,6 +44,17 @@ public struct PlanPreview {
         /// For a message left scheduled for later the same local day: its verdict then, as things stand.
         public var forecast: PolicyVerdict?
 
+        public init(campaign: String, customer: Customer, zone: TimeZone, key: MessageKey, occurrence: Occurrence? = nil,
+                    message: PlannedMessage? = nil, existing: LedgerEntry? = nil) {
+            self.campaign = campaign
+            self.customer = customer
+            self.zone = zone
+            self.key = key
+            self.occurrence = occurrence
+            self.message = message
+            self.existing = existing
+        }
+
         /// The state it is left in (nil: not recorded, like an occurrence outside the audience).
         public var state: MessageStatus? { changes.last?.after ?? existing?.status }
         public var reason: PolicyVerdict.Reason? { changes.last?.reason ?? decision?.reason }

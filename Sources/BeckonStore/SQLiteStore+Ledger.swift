@@ -204,6 +204,18 @@ extension SQLiteStore: MessageLedger {
         }
     }
 
+    /// A customer's ledger rows for one local day, every state, in key order (for `explain`).
+    public func entries(customerID: String, localDate: LocalDate) throws -> [LedgerEntry] {
+        try writer.read { db in
+            var query = BoundStatement(try db.cachedStatement(sql: """
+                SELECT \(Self.entryColumns) FROM message INDEXED BY message_customer WHERE customer_id = ? AND local_date = ? ORDER BY key
+                """))
+            query.bind(customerID)
+            query.bind(localDate.description)
+            return try query.all(in: db, Self.entry(from:))
+        }
+    }
+
     /// The ledger rows of many keys, read 500 at a time (for `plan` over every customer).
     public func entries(for keys: [MessageKey]) throws -> [MessageKey: LedgerEntry] {
         guard !keys.isEmpty else { return [:] }

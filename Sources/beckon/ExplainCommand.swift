@@ -44,6 +44,8 @@ struct ExplainCommand: ParsableCommand {
         // Exactly what `run --once --now` at this instant does for the customer, then what fires later that day.
         let items = try preview.cycle(for: [customer], at: now)
         let later = try preview.occurrences(of: customer, on: day, now: now).filter { $0.occurrence.instant > now }
+        // What the ledger already holds for the day that this cycle does not touch (sent, superseded, cancelled...).
+        let recorded = try store.entries(customerID: customer.id, localDate: day)
 
         print("customer \(customer.id) (\(customer.name), \(maskPhone(customer.phone)), zone \(zone.identifier)\(customer.active ? "" : ", inactive"))")
         print("at \(ISOInstant.format(now, in: zone)), local day \(day)")
@@ -59,7 +61,12 @@ struct ExplainCommand: ParsableCommand {
                 item.campaign == campaign.id && (item.key.localDate == day || !item.changes.isEmpty
                     || item.sendAt.map { LocalDate($0, in: zone) == day } == true)
             }
-            let known = Set(mine.map(\.key))
+            var known = Set(mine.map(\.key))
+            let settled = recorded.filter { $0.message.key.campaign == campaign.id && !known.contains($0.message.key) }.map { entry in
+                PlanPreview.Item(campaign: campaign.id, customer: customer, zone: zone, key: entry.message.key, occurrence: nil,
+                                 message: entry.message, existing: entry)
+            }
+            known.formUnion(settled.map(\.key))
             let fires = later.filter { decision in
                 decision.campaign == campaign.id
                     && !known.contains(MessageKey(campaign: decision.campaign, wave: decision.occurrence.wave,
@@ -67,10 +74,10 @@ struct ExplainCommand: ParsableCommand {
             }
             if !campaign.enabled {
                 print("  \(campaign.id): disabled")
-            } else if mine.isEmpty && fires.isEmpty {
+            } else if mine.isEmpty && fires.isEmpty && settled.isEmpty {
                 print("  \(campaign.id): not due on \(day) (its trigger does not fire for this customer that day)")
             }
-            for item in mine { print("  \(campaign.id): " + Self.sentence(item, now: now)) }
+            for item in settled + mine { print("  \(campaign.id): " + Self.sentence(item, now: now)) }
             for decision in fires {
                 print("  \(campaign.id): fires at \(ISOInstant.format(decision.occurrence.instant, in: zone)), after this instant: the first cycle after then plans it (\(decision.occurrence.reason))")
             }

@@ -89,7 +89,7 @@ public struct Planner: Sendable {
                 let decisions = evaluator.occurrences(of: index, for: customer, in: zone).map {
                     decide(campaign, customer, $0, zone: zone, suppressions: standing, now: now)
                 }
-                for decision in Self.latestCatchUpOnly(decisions) { body(decision) }
+                for decision in Self.latestCatchUpOnly(decisions, now: now) { body(decision) }
             }
         }
     }
@@ -97,9 +97,13 @@ public struct Planner: Sendable {
     /// After downtime one evaluation can hold several occurrences of one campaign for one customer (the
     /// hourly waves of a cron trigger, two abandoned carts): only the most recent is sent, the earlier ones are
     /// dropped as superseded, with their receipt, so a restart never sends a burst of the same campaign.
-    /// (Across cycles the send gate applies the same rule to messages that are still waiting.)
-    static func latestCatchUpOnly(_ decisions: [Decision]) -> [Decision] {
-        let sendable = decisions.indices.filter { if case .send = decisions[$0].verdict { return true } else { return false } }
+    /// (Across cycles the send gate applies the same rule to messages that are still waiting.) Only what was
+    /// missed competes, what fired by `now`: over a `plan` interval, a later occurrence is the cycle's of its time.
+    static func latestCatchUpOnly(_ decisions: [Decision], now: Date) -> [Decision] {
+        let sendable = decisions.indices.filter {
+            guard decisions[$0].occurrence.instant <= now, case .send = decisions[$0].verdict else { return false }
+            return true
+        }
         guard sendable.count > 1, let latest = sendable.max(by: { decisions[$0].occurrence.instant < decisions[$1].occurrence.instant }) else {
             return decisions
         }
