@@ -17,6 +17,9 @@ public struct BeckonConfiguration: Sendable {
     public var rescanSeconds: Double
     /// A file without a `.done`/`.ok` marker is taken once its size and mtime are unchanged this long.
     public var stableSeconds: Double
+    /// On SIGTERM the daemon claims nothing more and waits this long for the sends in flight to be answered
+    /// and recorded before it cancels them (`drain_seconds`).
+    public var drainSeconds: Double = 30
     public var channels: [ChannelConfiguration]
     public var campaigns: [Campaign]
     public var calendar: CalendarContext
@@ -52,7 +55,7 @@ public struct BeckonConfiguration: Sendable {
     public static let routedChannel = "route"
 
     static let keys: Set<String> = ["inbox", "outbox", "database", "timezone", "tick_seconds", "rescan_seconds",
-                                    "stable_seconds", "channels", "policy", "content", "columns", "encoding", "opt_out_keywords", "opt_in_keywords", "segments",
+                                    "stable_seconds", "drain_seconds", "channels", "policy", "content", "columns", "encoding", "opt_out_keywords", "opt_in_keywords", "segments",
                                     "server", "routing", "opt_out_scope", "receipts"]
 
     public init(home: URL, inbox: URL, outbox: URL, database: URL, timeZone: TimeZone, tickSeconds: Double = 60,
@@ -134,6 +137,7 @@ public struct BeckonConfiguration: Sendable {
             campaigns: campaigns,
             calendar: calendar
         )
+        configuration.drainSeconds = try positive("drain_seconds", default: 30)
         configuration.policy = try root.optional("policy")?.deliveryPolicy() ?? DeliveryPolicy()
         configuration.server = try ServerConfiguration.parse(try root.optional("server"), home: home)
         if let node = try root.optional("routing") {

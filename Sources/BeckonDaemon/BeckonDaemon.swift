@@ -16,9 +16,16 @@ public enum BeckonDaemon {
     }
 
     /// The cycle service, and the HTTP server unless `server.port` is 0.
-    public static func serviceGroup(engine: BeckonEngine, logger: Logger, extraServices: [any Service] = [],
+    ///
+    /// - Parameters:
+    ///   - reloading: how SIGHUP rebuilds the engine from `etc/`; without it SIGHUP only logs.
+    ///   - requests: what the signals ask; the engine's dispatcher watches the same one (through its
+    ///     `DaemonDispatchControl`) to stop claiming on SIGTERM or SIGHUP.
+    public static func serviceGroup(engine: BeckonEngine, logger: Logger, reloading: CycleService.Reloading? = nil,
+                                    requests: DaemonRequests = DaemonRequests(), notifier: SystemdNotifier? = nil,
+                                    extraServices: [any Service] = [],
                                     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> ServiceGroup {
-        var services: [any Service] = [CycleService(engine: engine, logger: logger)]
+        var services: [any Service] = [CycleService(engine: engine, logger: logger, reloading: reloading, requests: requests, notifier: notifier)]
         if engine.configuration.server.port != 0 {
             let server = BeckonHTTPServer(settings: engine.configuration.serverSettings(token: engine.token), store: engine.store,
                                           registry: registry, clock: engine.clock, logger: logger)
@@ -27,10 +34,15 @@ public enum BeckonDaemon {
                 await onServerRunning(port)
             }))
         }
-        return ServiceGroup(configuration: .init(
+        var configuration = ServiceGroupConfiguration(
             services: services + extraServices,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
-        ))
+        )
+        // The drain is bounded: past `drain_seconds` the group cancels what is left (a send still unanswered
+        // then stays `pending`, and the next start recovers it as after a crash).
+        configuration.maximumGracefulShutdownDuration = .seconds(engine.configuration.drainSeconds)
+        configuration.maximumCancellationDuration = .seconds(5)
+        return ServiceGroup(configuration: configuration)
     }
 }

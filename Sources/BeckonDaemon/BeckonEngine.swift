@@ -42,8 +42,9 @@ public final class BeckonEngine: Sendable {
     }
 
     /// - Parameter fileClock: the real clock, for file ages in the inbox even when `clock` is pinned.
+    /// - Parameter control: the daemon's stop and watchdog; by default the store's pauses alone.
     public init(configuration: BeckonConfiguration, store: SQLiteStore, clock: any WallClock,
-                fileClock: any WallClock = SystemClock(), logger: Logger) throws {
+                fileClock: any WallClock = SystemClock(), logger: Logger, control: (any DispatchControl)? = nil) throws {
         self.configuration = configuration
         self.store = store
         self.clock = clock
@@ -66,6 +67,7 @@ public final class BeckonEngine: Sendable {
         var dispatcher = Dispatcher(ledger: store, channels: channels, routes: try ChannelRoutes.configured(configuration),
                                     limiters: limiters, clock: clock, gate: gate, logger: logger)
         dispatcher.suppressions = store
+        dispatcher.control = control ?? DaemonDispatchControl(store: store)
         dispatcher.hardFailureCodes = Dictionary(configuration.channels.map { ($0.id, Set($0.hardFailureCodes)) },
                                                  uniquingKeysWith: { first, _ in first })
         self.dispatcher = dispatcher

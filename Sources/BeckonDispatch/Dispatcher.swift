@@ -25,6 +25,8 @@ public struct Dispatcher: Sendable {
     /// (empty, invalid, not a mobile): such a number is suppressed so no campaign tries it again.
     public var suppressions: (any SuppressionStore)?
     public var hardFailureCodes: [String: Set<String>] = [:]
+    /// Operator pauses, a stop in progress and the watchdog's heartbeat (see `DispatchControl`).
+    public var control: (any DispatchControl)?
     /// Dispatch latency per channel, made once: a metrics factory looks labels up under a lock.
     let latency: [String: Timer]
     /// A uniform random number in [0, 1) for retry jitter; injected so tests are deterministic.
@@ -121,12 +123,23 @@ public struct Dispatcher: Sendable {
         var oldestAnswer: ContinuousClock.Instant?
         var inFlight: [String: Int] = [:]
         var inFlightTotal = 0
+        var holds = try HoldCheck(control)
         try await withThrowingTaskGroup(of: Answer.self) { group in
             while true {
+                control?.heartbeat()
+                // A stop or a reload claims nothing more: what is queued stays `scheduled`, what is in flight is
+                // awaited and recorded.
+                if control?.shouldStopClaiming == true, !feed.exhausted || feed.waiting > 0 {
+                    feed.stop()
+                    logger.notice("ending the dispatch pass: no more sends claimed; waiting for those in flight",
+                                  metadata: ["in_flight": "\(inFlightTotal)"])
+                }
+                // A pause written meanwhile (by `beckon pause`) takes what it holds out of the queue, unclaimed.
+                if try holds.refresh() { feed.removeHeld(by: holds.pauses) }
                 // The gate reviews the next batch only once this one is all claimed, so its caps count this
                 // batch as in flight rather than not at all.
                 if feed.waiting == 0 && !feed.exhausted {
-                    try refill(&feed, into: &summary)
+                    try refill(&feed, holding: holds.pauses, into: &summary)
                     continue
                 }
                 // Claim for each channel with enough free slots, all channels in one statement.
@@ -197,6 +210,26 @@ public struct Dispatcher: Sendable {
             waiting += 1
         }
 
+        /// Ends the pass: nothing more is read, and what waits for a slot is left `scheduled`.
+        mutating func stop() {
+            queues = [:]
+            heads = [:]
+            waiting = 0
+            exhausted = true
+        }
+
+        /// Leaves the messages `pauses` holds `scheduled`: out of the queue, never claimed.
+        mutating func removeHeld(by pauses: SendPauses) {
+            guard !pauses.isEmpty else { return }
+            for (slot, queue) in queues {
+                let head = heads[slot] ?? 0
+                let kept = queue[head...].filter { !pauses.holds(campaign: $0.message.key.campaign, channel: $0.slot) }
+                waiting -= (queue.count - head) - kept.count
+                queues[slot] = kept.isEmpty ? nil : Array(kept)
+                heads[slot] = nil
+            }
+        }
+
         mutating func take(_ count: Int, for slot: String) -> [Approved] {
             guard let queue = queues[slot] else { return [] }
             let head = heads[slot] ?? 0
@@ -215,7 +248,7 @@ public struct Dispatcher: Sendable {
 
     /// Reads the next batch of due messages, settles what must not be sent (expired, no channel, held by the
     /// gate) and queues the rest for send slots.
-    func refill(_ feed: inout DueFeed, into summary: inout Summary) throws {
+    func refill(_ feed: inout DueFeed, holding pauses: SendPauses = .none, into summary: inout Summary) throws {
         let now = clock.now
         let batch = try ledger.due(at: now, after: feed.cursor, limit: batchSize)
         if batch.entries.isEmpty {
@@ -230,17 +263,22 @@ public struct Dispatcher: Sendable {
             return
         }
         feed.cursor = batch.next
-        feed.readSinceStart = true
         var outcomes: [DispatchOutcome] = []
         var sendable: [Approved] = []
         for entry in batch.entries {
             if entry.message.validUntil <= now {
-                // Stale after downtime: an expired receipt, never a late burst.
+                // Stale after downtime: an expired receipt, never a late burst. A paused message expires too.
                 outcomes.append(DispatchOutcome(key: entry.message.key, status: .expired, reasonCode: "past_valid_until"))
+                feed.readSinceStart = true
             } else if let slot = routes.candidates(for: entry.message).first(where: { channels[$0] != nil }) {
+                // A paused message stays `scheduled`, untouched (not even by the gate). It does not count as
+                // read: it is still due, so reading from the start again for it would never end.
+                guard !pauses.holds(campaign: entry.message.key.campaign, channel: slot) else { continue }
                 sendable.append(Approved(message: entry.message, attempts: entry.attempts, slot: slot))
+                feed.readSinceStart = true
             } else {
                 outcomes.append(DispatchOutcome(key: entry.message.key, status: .failed, reasonCode: "unknown_channel"))
+                feed.readSinceStart = true
             }
         }
         if let gate, !sendable.isEmpty {
@@ -266,6 +304,30 @@ public struct Dispatcher: Sendable {
             }
         }
         for approved in sendable { feed.append(approved) }
+    }
+
+    /// The pauses a pass honours, read again at most every `interval` while it runs: a claim round can come
+    /// every millisecond, and `beckon pause` needs to take effect within a batch, not within a microsecond.
+    struct HoldCheck {
+        let control: (any DispatchControl)?
+        private(set) var pauses: SendPauses
+        private var checkedAt: ContinuousClock.Instant
+        static let interval = Duration.milliseconds(100)
+
+        init(_ control: (any DispatchControl)?) throws {
+            self.control = control
+            pauses = try control?.pauses() ?? .none
+            checkedAt = .now
+        }
+
+        /// Reads the pauses again if it is time; true when they now hold more than before.
+        mutating func refresh() throws -> Bool {
+            guard let control, ContinuousClock.now - checkedAt >= Self.interval else { return false }
+            checkedAt = .now
+            let previous = pauses
+            pauses = try control.pauses()
+            return pauses != previous && !pauses.isEmpty
+        }
     }
 
     /// Records a chunk of answers in one transaction.

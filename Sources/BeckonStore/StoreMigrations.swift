@@ -18,6 +18,7 @@ enum StoreMigrations {
         registerReceiptsV5(&migrator)
         registerInboxKindsV6(&migrator)
         registerEventsV7(&migrator)
+        registerSendPausesV8(&migrator)
         return migrator
     }
 

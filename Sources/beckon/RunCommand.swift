@@ -65,13 +65,20 @@ struct RunCommand: AsyncParsableCommand {
                 + "so run --once is not needed while it runs (look at its log, or outbox/receipts/). To run a cycle by hand "
                 + "(a replay with --now, a test), stop the daemon first (SIGTERM lets its batch in flight finish)."
         }
-        let engine = try BeckonEngine(configuration: configuration, store: store, clock: clock, logger: logger)
+        let requests = DaemonRequests()
+        let notifier = once ? nil : SystemdNotifier()
+        let control = DaemonDispatchControl(store: store, requests: requests, notifier: notifier)
+        let engine = try BeckonEngine(configuration: configuration, store: store, clock: clock, logger: logger, control: control)
         if once {
             let recovered = try engine.recover()
             let report = try await engine.runCycle()
             print(CycleReportText.render(report, recovered: recovered, at: clock.now, zone: configuration.timeZone))
         } else {
-            try await BeckonDaemon.serviceGroup(engine: engine, logger: logger).run()
+            // SIGHUP: the same store, clock and dispatch control, the configuration on disk.
+            let reloading = CycleService.Reloading(reload: ConfigurationReload(file: URL(fileURLWithPath: options.config))) { [clock] next in
+                try BeckonEngine(configuration: next, store: store, clock: clock, logger: logger, control: control)
+            }
+            try await BeckonDaemon.serviceGroup(engine: engine, logger: logger, reloading: reloading, requests: requests, notifier: notifier).run()
         }
     }
 }

@@ -9,7 +9,8 @@ struct GatewayHome {
     var config: String { root.appendingPathComponent("etc/beckon.yaml").path }
     var database: URL { root.appendingPathComponent("var/beckon.sqlite") }
 
-    init(gateway: URL, customers: Int, concurrency: Int, tickSeconds: Int = 1) throws {
+    /// - Parameter extraConfig: more top-level lines for `etc/beckon.yaml` (`drain_seconds: 2`).
+    init(gateway: URL, customers: Int, concurrency: Int, tickSeconds: Int = 1, extraConfig: String = "", channelTimeout: Int = 10) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("beckon-gw-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("etc/campaigns"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: root.appendingPathComponent("inbox"), withIntermediateDirectories: true)
@@ -26,6 +27,8 @@ struct GatewayHome {
                 body: '{"to": "{{phone}}", "text": "{{text}}"}'
                 provider_id: data.id
                 concurrency: \(concurrency)
+                timeout: \(channelTimeout)
+            \(extraConfig)
 
             """.utf8).write(to: root.appendingPathComponent("etc/beckon.yaml"))
         try Data("""
@@ -51,10 +54,10 @@ struct GatewayHome {
     func remove() { try? FileManager.default.removeItem(at: root) }
 
     /// Starts `beckon run` with these arguments (`--once` or none), its output captured in files.
-    func start(_ extra: [String] = []) throws -> RunningBeckon {
+    func start(_ extra: [String] = [], logLevel: String = "error") throws -> RunningBeckon {
         let process = Process()
         process.executableURL = BeckonBinary.url
-        process.arguments = ["run"] + extra + ["--config", config, "--log-level", "error"]
+        process.arguments = ["run"] + extra + ["--config", config, "--log-level", logLevel]
         let output = root.appendingPathComponent("run-\(UUID().uuidString).out")
         FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
@@ -64,7 +67,9 @@ struct GatewayHome {
         return RunningBeckon(process: process, output: output)
     }
 
-    func count(_ sql: String) throws -> Int {
+    func count(_ sql: String) throws -> Int { try Self.count(sql, in: database) }
+
+    static func count(_ sql: String, in database: URL) throws -> Int {
         let queue = try DatabaseQueue(path: database.path)
         return try queue.read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
     }
@@ -75,7 +80,10 @@ struct GatewayHome {
     }
 
     /// Every receipt row in `outbox/receipts/`, as (key, status).
-    func receiptRows() throws -> [(key: String, status: String)] {
+    func receiptRows() throws -> [(key: String, status: String)] { try Self.receiptRows(in: root) }
+
+    /// Every receipt row under `root`'s `outbox/receipts/`, as (key, status).
+    static func receiptRows(in root: URL) throws -> [(key: String, status: String)] {
         let folder = root.appendingPathComponent("outbox/receipts")
         var rows: [(String, String)] = []
         guard let days = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
@@ -103,6 +111,20 @@ struct RunningBeckon {
     let output: URL
 
     var pid: Int32 { process.processIdentifier }
+
+    /// What it has written so far (standard output and error).
+    var log: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
+
+    /// Waits until `condition` holds (checked every 50 ms), at most `seconds`; false if it never did. A
+    /// condition that throws (the database not created yet) does not hold.
+    static func wait(seconds: Double, until condition: () throws -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            if (try? condition()) == true { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return (try? condition()) == true
+    }
 
     /// Waits for it to end (at most `seconds`, then kills it) and returns its status and output.
     func finish(within seconds: Double = 120) async throws -> (status: Int32, output: String) {

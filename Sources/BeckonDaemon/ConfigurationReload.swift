@@ -1,0 +1,90 @@
+import BeckonConfig
+import BeckonCore
+import BeckonStore
+import Foundation
+
+/// Reads `etc/` again for a running daemon (SIGHUP): everything is parsed and checked before anything
+/// changes, so a reload either swaps in a whole configuration that `beckon check` would pass or changes
+/// nothing and names the file, line and key at fault.
+public struct ConfigurationReload: Sendable {
+    /// The main file (`etc/beckon.yaml`); campaigns, templates and calendars are read beside it.
+    public let file: URL
+
+    public init(file: URL) {
+        self.file = file
+    }
+
+    /// A configuration that passed, and what it changes.
+    public struct Accepted: Sendable {
+        public var configuration: BeckonConfiguration
+        public var hash: String
+        /// Campaigns the running configuration has and this one does not: they stop planning, and their
+        /// waiting messages are dropped (`campaign_removed`).
+        public var removedCampaigns: Set<String>
+        /// Keys whose new values take effect only at the next restart (they are held by running services).
+        public var restartOnly: [String]
+    }
+
+    /// The hash of the configuration folder as it is on disk now.
+    public var currentHash: String { ConfigurationHash.of(folder: file.deletingLastPathComponent()) }
+
+    /// - Parameter knownFields: fields templates may use beyond the customer's own (attribute columns seen in
+    ///   the store), as `beckon check` reads them.
+    public func load(replacing running: BeckonConfiguration, knownFields: Set<String>) throws(ConfigError) -> Accepted {
+        // Hashed first: a file edited while it is read makes the next reload see a different hash, not the same.
+        let hash = currentHash
+        let next: BeckonConfiguration
+        do {
+            next = try BeckonConfiguration.load(file: file)
+        } catch let error as ConfigError {
+            throw error
+        } catch {
+            throw ConfigError(file: file.path, line: nil, key: "", message: "\(error)")
+        }
+        // The store and the folders the daemon's services hold open cannot move under them.
+        let fixed: [(key: String, running: URL, next: URL)] = [
+            ("database", running.database, next.database), ("inbox", running.inbox, next.inbox), ("outbox", running.outbox, next.outbox),
+        ]
+        for change in fixed where change.running.standardizedFileURL.path != change.next.standardizedFileURL.path {
+            throw ConfigError(file: file.path, line: nil, key: change.key, message:
+                "changed from \(change.running.path) to \(change.next.path), which only a restart can apply; the running configuration is kept")
+        }
+        // `beckon check`'s blocking findings: a template that could not be sent must not replace one that can.
+        let checker = ContentCheck(content: next.content, knownFields: knownFields)
+        let campaigns = file.deletingLastPathComponent().appendingPathComponent("campaigns").path
+        for campaign in next.campaigns {
+            if let finding = checker.check(campaign).findings.first(where: { $0.severity == .block }) {
+                throw ConfigError(file: campaigns, line: nil, key: finding.variant.isEmpty ? "template" : "variants",
+                                  message: "campaign '\(campaign.id)': \(finding.message)")
+            }
+        }
+        var restartOnly: [String] = []
+        if next.tickSeconds != running.tickSeconds { restartOnly.append("tick_seconds") }
+        if next.rescanSeconds != running.rescanSeconds { restartOnly.append("rescan_seconds") }
+        if next.stableSeconds != running.stableSeconds { restartOnly.append("stable_seconds") }
+        if next.drainSeconds != running.drainSeconds { restartOnly.append("drain_seconds") }
+        if next.server.host != running.server.host || next.server.port != running.server.port
+            || next.server.token != running.server.token || next.server.publicURL != running.server.publicURL {
+            restartOnly.append("server")
+        }
+        return Accepted(configuration: next, hash: hash,
+                        removedCampaigns: Set(running.campaigns.map(\.id)).subtracting(next.campaigns.map(\.id)),
+                        restartOnly: restartOnly)
+    }
+}
+
+extension ConfigurationReload {
+    /// The attribute columns of a sample of active customers, which templates may use (as `beckon check` reads them).
+    public static func templateFields(in store: SQLiteStore) throws -> Set<String> {
+        var known = ContentCheck.customerFields
+        do {
+            try store.forEachActiveCustomerBatch(batchSize: 1_000) { customers in
+                for customer in customers { known.formUnion(customer.attributes.keys) }
+                throw SampleTaken()
+            }
+        } catch is SampleTaken {}
+        return known
+    }
+
+    private struct SampleTaken: Error {}
+}

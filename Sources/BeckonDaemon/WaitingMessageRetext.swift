@@ -1,0 +1,37 @@
+import BeckonCore
+import BeckonStore
+import Foundation
+
+/// After a reload, messages still waiting to be sent take the new templates: each is composed again, by the
+/// new configuration's planner, from its customer as the store holds them now.
+///
+/// An `event` campaign's messages keep their text: they were composed with the event's own fields, which the
+/// ledger does not keep, and composing them without those would lose them.
+enum WaitingMessageRetext {
+    /// Returns how many messages got a new text.
+    static func apply(to campaigns: [Campaign], planner: Planner, store: SQLiteStore, at now: Date) throws -> Int {
+        let composable = Dictionary(campaigns.filter { !composedFromEvents($0) }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var changed: [SQLiteStore.WaitingText] = []
+        var customers: [String: Customer?] = [:]
+        for waiting in try store.waitingMessages(ofCampaigns: Set(composable.keys)) {
+            guard let campaign = composable[waiting.key.campaign] else { continue }
+            let customer: Customer?
+            if let known = customers[waiting.key.customer] {
+                customer = known
+            } else {
+                customer = try store.customer(id: waiting.key.customer)
+                customers[waiting.key.customer] = customer
+            }
+            // A template that fails for this customer now keeps the text it was planned with.
+            guard let customer, let composed = try? planner.composer.compose(campaign, values: Planner.templateValues(for: customer)),
+                  composed.text != waiting.text || composed.variant != waiting.variant else { continue }
+            changed.append(.init(key: waiting.key, text: composed.text, variant: composed.variant))
+        }
+        return try store.replaceWaitingTexts(changed, at: now)
+    }
+
+    static func composedFromEvents(_ campaign: Campaign) -> Bool {
+        if case .event = campaign.trigger { return true }
+        return false
+    }
+}
