@@ -27,6 +27,9 @@ public struct Dispatcher: Sendable {
     public var hardFailureCodes: [String: Set<String>] = [:]
     /// Operator pauses, a stop in progress and the watchdog's heartbeat (see `DispatchControl`).
     public var control: (any DispatchControl)?
+    /// How often a pass reads the pauses again: a claim round can come every millisecond, and `beckon pause`
+    /// needs to take effect within a batch, not within a microsecond.
+    public var pauseCheckInterval = Duration.milliseconds(100)
     /// Dispatch latency per channel, made once: a metrics factory looks labels up under a lock.
     let latency: [String: Timer]
     /// A uniform random number in [0, 1) for retry jitter; injected so tests are deterministic.
@@ -123,7 +126,7 @@ public struct Dispatcher: Sendable {
         var oldestAnswer: ContinuousClock.Instant?
         var inFlight: [String: Int] = [:]
         var inFlightTotal = 0
-        var holds = try HoldCheck(control)
+        var holds = try HoldCheck(control, every: pauseCheckInterval)
         try await withThrowingTaskGroup(of: Answer.self) { group in
             while true {
                 control?.heartbeat()
@@ -306,23 +309,23 @@ public struct Dispatcher: Sendable {
         for approved in sendable { feed.append(approved) }
     }
 
-    /// The pauses a pass honours, read again at most every `interval` while it runs: a claim round can come
-    /// every millisecond, and `beckon pause` needs to take effect within a batch, not within a microsecond.
+    /// The pauses a pass honours, read at its start and again at most every `interval` while it runs.
     struct HoldCheck {
         let control: (any DispatchControl)?
+        let interval: Duration
         private(set) var pauses: SendPauses
         private var checkedAt: ContinuousClock.Instant
-        static let interval = Duration.milliseconds(100)
 
-        init(_ control: (any DispatchControl)?) throws {
+        init(_ control: (any DispatchControl)?, every interval: Duration) throws {
             self.control = control
+            self.interval = interval
             pauses = try control?.pauses() ?? .none
             checkedAt = .now
         }
 
-        /// Reads the pauses again if it is time; true when they now hold more than before.
+        /// Reads the pauses again if it is time; true when they changed and hold something.
         mutating func refresh() throws -> Bool {
-            guard let control, ContinuousClock.now - checkedAt >= Self.interval else { return false }
+            guard let control, ContinuousClock.now - checkedAt >= interval else { return false }
             checkedAt = .now
             let previous = pauses
             pauses = try control.pauses()
