@@ -66,6 +66,20 @@ struct ReloadTests {
         #expect(refused, "\(daemon.log)")
         #expect(daemon.log.contains("broken.yaml:3: chanel: unknown key"), "\(daemon.log)")
         #expect(try home.count("SELECT count(*) FROM message WHERE campaign = 'evening' AND status = 'scheduled'") == 20)
+        let config = ["--config", home.config]
+        let status = try BeckonBinary.run(["status"] + config)
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("daemon: running, pid \(daemon.pid), since"), "\(status.stdout)")
+        #expect(status.stdout.contains("reload refused at") && status.stdout.contains("broken.yaml:3: chanel: unknown key"), "\(status.stdout)")
+        #expect(status.stdout.contains("etc/ has changed since"), "\(status.stdout)")
+        #expect(status.stdout.contains("scheduled 20"), "\(status.stdout)")
+        let json = try BeckonBinary.run(["status", "--json"] + config)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], "\(json.stdout)")
+        let failure = (report["configuration"] as? [String: Any])?["reloadFailure"] as? [String: Any]
+        #expect(failure?["line"] as? Int == 3 && failure?["key"] as? String == "chanel"
+                && (failure?["file"] as? String)?.hasSuffix("etc/campaigns/broken.yaml") == true, "\(json.stdout)")
+        #expect((report["writer"] as? [String: Any])?["pid"] as? Int == Int(daemon.pid))
+        #expect((report["messages"] as? [String: Any])?["scheduled"] as? Int == 20)
 
         kill(daemon.pid, SIGUSR1)
         try await Task.sleep(for: .milliseconds(300))
@@ -85,9 +99,15 @@ struct ReloadTests {
         #expect(receipted, "the drops have no receipts")
         #expect(daemon.log.contains("removed_campaigns=evening"), "\(daemon.log)")
         #expect(daemon.process.isRunning)
+        let reloaded = try BeckonBinary.run(["status"] + config).stdout
+        #expect(!reloaded.contains("reload refused") && reloaded.contains("same as on disk") && reloaded.contains("dropped 20"), "\(reloaded)")
         kill(daemon.pid, SIGTERM)
-        let (status, _) = try await daemon.finish(within: 30)
-        #expect(status == 0)
+        let (exit, _) = try await daemon.finish(within: 30)
+        #expect(exit == 0)
+        // No daemon: status still reads the store.
+        let stopped = try BeckonBinary.run(["status"] + config)
+        #expect(stopped.status == 0 && stopped.stdout.contains("daemon: not running") && stopped.stdout.contains("same as on disk"),
+                "\(stopped.stdout)\(stopped.stderr)")
     }
 }
 
