@@ -61,6 +61,7 @@ struct PolicyPropertyTests {
             var ledger = PolicyLedger()
             var sent: [(PlannedMessage, Date)] = []
             var losers: [(MessageKey, Date)] = []
+            var plannedAt: [MessageKey: Date] = [:]
             var previous = s.start
             var now = s.start
             while now < s.start.addingTimeInterval(4 * 86_400) {
@@ -69,6 +70,7 @@ struct PolicyPropertyTests {
                                         suppressions: suppressions, ledger: &ledger)
                 previous = now
                 for change in changes {
+                    if change.after == .scheduled, let at = change.sendAt { plannedAt[change.key] = at }
                     if change.after == .sent, let row = ledger[change.key] { sent.append((row.message, now)) }
                     if change.reason?.code == "lower_priority" { losers.append((change.key, now)) }
                 }
@@ -88,13 +90,20 @@ struct PolicyPropertyTests {
                 #expect(at < message.validUntil)
             }
             // Every trigger here is day-based, so the whole day is known from its first cycle: a loser never
-            // loses to a lower priority.
+            // loses to a lower priority, unless it could not have gone at its own time anyway (a rolling cap held
+            // it then, so it took no place), and the day's place was gone when the cap freed.
             for (loser, at) in losers {
-                let zone = planner.timeZone(for: byID[loser.customer]!)
+                let customer = byID[loser.customer]!
+                let zone = planner.timeZone(for: customer)
                 let day = LocalDate(at, in: zone)
-                for (message, sentAt) in sent where message.key.customer == loser.customer && LocalDate(sentAt, in: zone) == day {
-                    #expect(priorities[message.key.campaign]! >= priorities[loser.campaign]!,
-                            "\(loser) lost \(day) to the lower priority \(message.key)")
+                for (message, sentAt) in sent where message.key.customer == loser.customer && LocalDate(sentAt, in: zone) == day
+                    && priorities[message.key.campaign]! < priorities[loser.campaign]! {
+                    let before = sent.filter { $0.0.key.customer == loser.customer && $0.1 < sentAt }
+                        .map { CapRecord(key: $0.0.key, category: $0.0.category, at: $0.1, status: .sent) }
+                    let category = ledger[loser]?.message.category ?? .marketing
+                    let capped = policy.caps.violation(category: category, tier: customer.tier, history: before,
+                                                       at: plannedAt[loser] ?? at, ahead: []) != nil
+                    #expect(capped, "\(loser) lost \(day) to the lower priority \(message.key), and no cap held it at its time")
                 }
             }
             for customer in s.customers {
