@@ -12,7 +12,7 @@ extension ConfigNode {
         case "birthday", "anniversary":
             try rejectUnknownKeys(["kind", "offset_days", "leap_day", "field"])
             let field = try optional("field")?.string() ?? (kind == "birthday" ? "birthday" : "")
-            guard !field.isEmpty else { throw error("an anniversary needs the date field, e.g. field: signup_on", key: "\(path.isEmpty ? "" : path + ".")field") }
+            guard !field.isEmpty else { throw error("an anniversary needs the date field, e.g. field: signup_on", key: child("field")) }
             return .birthday(BirthdayRule(offsetDays: try optional("offset_days")?.int() ?? 0,
                                           leapDay: try optional("leap_day")?.oneOf(BirthdayRule.LeapDayPolicy.self) ?? .february28,
                                           field: field))
@@ -48,18 +48,18 @@ extension ConfigNode {
             try rejectUnknownKeys(["kind", "holiday", "days_before"])
             let holiday = try required("holiday").string()
             let before = try optional("days_before")?.list().map { try $0.int() } ?? [0]
-            guard before.allSatisfy({ $0 >= 0 }) else { throw error("days_before must be 0 or more", key: "\(path).days_before") }
+            guard before.allSatisfy({ $0 >= 0 }) else { throw error("days_before must be 0 or more", key: child("days_before")) }
             return .holidayCountdown(HolidayCountdownRule(holiday: holiday, daysBefore: before))
         case "event":
             // `{ kind: event, event: cart_abandoned, delay_minutes: 180, cancelled_by: [purchase], fields: [product] }`
             try rejectUnknownKeys(["kind", "event", "delay_minutes", "cancelled_by", "fields"])
             let delay = try optional("delay_minutes")?.int() ?? 0
-            guard delay >= 0 else { throw error("delay_minutes must be 0 or more", key: "\(path).delay_minutes") }
+            guard delay >= 0 else { throw error("delay_minutes must be 0 or more", key: child("delay_minutes")) }
             let event = try required("event").string()
-            guard !event.isEmpty else { throw error("the event's name is empty", key: "\(path).event") }
+            guard !event.isEmpty else { throw error("the event's name is empty", key: child("event")) }
             let cancelledBy = try eventNames("cancelled_by")
             if cancelledBy.contains(event) {
-                throw error("'\(event)' cannot cancel itself (a second one supersedes the first already)", key: "\(path).cancelled_by")
+                throw error("'\(event)' cannot cancel itself (a second one supersedes the first already)", key: child("cancelled_by"))
             }
             return .event(EventRule(event: event, delay: Double(delay * 60), cancelledBy: cancelledBy,
                                     fields: try eventNames("fields")))

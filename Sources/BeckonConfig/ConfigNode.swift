@@ -48,7 +48,8 @@ public struct ConfigNode {
         ConfigError(file: file, line: line, key: key ?? path, message: message)
     }
 
-    private func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    /// The dotted path of a key under this node, as errors name it (`trigger.cancelled_by`).
+    func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     // MARK: Mappings
 

@@ -17,6 +17,8 @@ struct TriggerConfigTests {
         "kind: payday\nday: 25\nshift: next\noffset_days: 1",
         "kind: holiday_countdown\nholiday: spring_festival\ndays_before: [3, 1, 0]",
         "kind: preset\nname: education\nwinter_vacation: \"01-20\"",
+        "kind: event\nevent: cart_abandoned\ndelay_minutes: 180\ncancelled_by: [purchase]\nfields: [product, price]",
+        "kind: date_offset\nfield: last_order_at\nafter_days: 90\nwaves: [7, 15, 30]\ncancelled_by: purchase",
     ])
     func kinds(yaml: String) throws {
         _ = try trigger(yaml)
@@ -29,11 +31,26 @@ struct TriggerConfigTests {
         ("kind: preset\nname: fashion", "name", "unknown preset"),
         ("kind: anniversary", "field", "needs the date field"),
         ("kind: date_offset\nfield: x\nwaves: [7, 7]", "", "distinct"),
+        ("kind: event\nevent: cart_abandoned\ncancelled_by: [cart_abandoned]", "cancelled_by", "cannot cancel itself"),
+        ("kind: event\nevent: cart\ncancelled_by: [\"\"]", "cancelled_by", "an empty name"),
+        ("kind: event\nevent: cart\ndelay: 3", "delay", "unknown key"),
     ])
     func mistakes(yaml: String, key: String, message: String) throws {
         let error = try #require(throws: ConfigError.self) { try trigger(yaml) }
         #expect(error.key == key)
         #expect(error.message.contains(message))
+    }
+
+    @Test("event and wave triggers carry their cancelling events and declared fields")
+    func cancellingEvents() throws {
+        let event = try trigger("kind: event\nevent: cart_abandoned\ndelay_minutes: 180\ncancelled_by: [purchase]\nfields: [product]")
+        #expect(event.cancellingEvents == ["purchase"])
+        #expect(event.eventLookback == TimeInterval(10_800))
+        if case .event(let rule) = event { #expect(rule.fields == ["product"]) } else { Issue.record("not an event trigger") }
+        let waves = try trigger("kind: date_offset\nfield: last_order_at\nafter_days: 90\nwaves: [7, 15]\ncancelled_by: [purchase, visit]")
+        #expect(waves.cancellingEvents == ["purchase", "visit"])
+        #expect(waves.eventLookback == nil)
+        #expect(try trigger("kind: event\nevent: cart").eventLookback == 0, "an event campaign without a delay still reads events")
     }
 
     @Test("etc/calendars: the shipped official schedule loads, and a countdown to an unknown holiday is refused")

@@ -119,4 +119,31 @@ struct EventCampaignTests {
         #expect(gate.review([older], for: Self.recipient, book: [sent, CapRecord(older)], suppressions: [], now: now)
             .decided[older.key]?.reason?.code == "superseded")
     }
+
+    @Test("recall waves with cancelled_by: a purchase after the last order stops the waves still to come; one before it does not")
+    func wavesCancelled() throws {
+        var campaign = Campaign(id: "recall", name: "recall",
+                                trigger: .dateOffset(DateOffsetRule(field: "last_order_at", baseOffsetDays: 90, offsets: [7, 15, 30],
+                                                                    cancelledBy: ["purchase"])),
+                                template: try! MessageTemplate("{{name}}"))
+        campaign.policy.window = T.window("09:00-21:00")
+        var customer = T.customer()
+        customer.lastOrderAt = T.at("2026-08-01T12:00:00+08:00")
+        // Lapsed on 2026-10-30; the second wave is on 2026-11-14.
+        let day = T.day("2026-11-14")
+        let window = DateInterval(start: day.start(in: T.shanghai), end: day.start(in: T.shanghai).addingTimeInterval(3600))
+        let planner = Self.planner([campaign])
+        let plain = planner.plan(customers: [customer], window: window, now: window.end)
+        #expect(plain.messages.map(\.key.wave) == [2])
+        #expect(plain.messages.first?.triggeredAt == customer.lastOrderAt)
+
+        customer.latestCancellingEvents = ["purchase": T.at("2026-11-10T15:00:00+08:00")]
+        let bought = planner.plan(customers: [customer], window: window, now: window.end)
+        #expect(bought.messages.isEmpty)
+        #expect(bought.decisions.first?.verdict.reason?.code == "cancelled")
+
+        customer.latestCancellingEvents = ["purchase": T.at("2026-08-01T12:00:00+08:00")]
+        #expect(planner.plan(customers: [customer], window: window, now: window.end).messages.count == 1,
+                "the purchase that is the last order itself cancels nothing")
+    }
 }
