@@ -23,6 +23,7 @@ extension SQLiteStore: ImportJournal {
 
     public func commitBatch(_ batch: ImportBatch, progress: ImportProgress) throws {
         try writer.write { db in
+            try Self.reviveEvents(ofArriving: batch.customers.map(\.id), in: db)
             try Self.upsert(batch.customers, seenIn: progress.sha256, in: db)
             if !batch.events.isEmpty {
                 // One arrival number per batch, committed with it. An event delivered again (the same customer,
@@ -104,3 +105,27 @@ extension SQLiteStore: ImportJournal {
         }
     }
 }
+
+extension SQLiteStore {
+    /// Events that came before their customer (a trigger file taken before the customer file that adds the
+    /// customer, or while the customer was inactive) were passed over by planning: nobody to send to. When the
+    /// customer arrives, their events count as arriving with them, so the next pass plans them (sent while
+    /// still valid, else expired, with a receipt) instead of losing them.
+    static func reviveEvents(ofArriving ids: [String], in db: Database) throws {
+        guard !ids.isEmpty else { return }
+        let next = try lastEventArrival(in: db) + 1
+        var update = BoundStatement(try db.cachedStatement(sql: """
+            UPDATE customer_event SET arrival = ?1
+            WHERE customer_id IN (SELECT value FROM json_each(?2))
+              AND customer_id NOT IN (SELECT id FROM customer WHERE active = 1 AND id IN (SELECT value FROM json_each(?2)))
+            """))
+        update.bind(Int(next))
+        update.bind("[" + ids.map { "\"" + JSONString.escaped($0) + "\"" }.joined(separator: ",") + "]")
+        try update.execute(in: db)
+        if db.changesCount > 0 {
+            try db.execute(sql: "INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           arguments: [eventArrivalKey, String(next)])
+        }
+    }
+}
+

@@ -286,6 +286,39 @@ struct EventDayPropertyTests {
         #expect(compared > 0, "\(context): no event to compare with its on-time run")
     }
 
+    @Test("a trigger file taken before the customer file that adds the customer: the event is planned when the customer arrives")
+    func eventBeforeItsCustomer() async throws {
+        let home = try TemporaryHome()
+        var configuration = home.configuration(campaigns: Self.campaigns)
+        configuration.stableSeconds = 0
+        let store = try SQLiteStore(path: configuration.database.path)
+        let fileClock = FixedClock(SystemClock().now.addingTimeInterval(3600))
+        func cycle(at text: String) async throws -> BeckonEngine.CycleReport {
+            let engine = try BeckonEngine(configuration: configuration, store: store, clock: FixedClock(ISOInstant.parse(text, defaultZone: Self.shanghai)!),
+                                          fileClock: fileClock, logger: Logger(label: "test"))
+            _ = try engine.recover()
+            return try await engine.runCycle()
+        }
+        try home.write("customer_id,name,phone\nC1,王芳,+8613800138000\n", to: "members.csv")
+        _ = try await cycle(at: "2026-11-24T08:00:00+08:00")
+        // A cart of a customer the store does not know yet, and one of a known customer.
+        try home.write("customer_id,event,at,product\nC9,cart_abandoned,2026-11-24T09:00:00+08:00,围巾\nC1,cart_abandoned,2026-11-24T09:00:00+08:00,手套\n",
+                       to: "carts.csv")
+        _ = try await cycle(at: "2026-11-24T12:10:00+08:00")
+        #expect(try store.entries(customerID: "C9", localDate: Self.day).isEmpty, "nobody to send to yet")
+        #expect(try store.entries(customerID: "C1", localDate: Self.day).map(\.status) == [.sent])
+        // The customer file that adds C9 comes an hour later: C9's reminder goes then, once.
+        try home.write("customer_id,name,phone\nC9,李雷,+8613800138009\n", to: "members-2.csv")
+        _ = try await cycle(at: "2026-11-24T13:10:00+08:00")
+        _ = try await cycle(at: "2026-11-24T13:40:00+08:00")
+        #expect(try store.entries(customerID: "C9", localDate: Self.day).map(\.status) == [.sent])
+        #expect(try store.entries(customerID: "C1", localDate: Self.day).map(\.status) == [.sent], "the known customer's is not planned again")
+        // Re-listing a customer who already exists revives nothing.
+        try home.write("customer_id,name,phone\nC9,李雷,+8613800138009\nC1,王芳,+8613800138000\n", to: "members-3.csv")
+        let again = try await cycle(at: "2026-11-24T14:00:00+08:00")
+        #expect(again.planned == 0 && again.alreadyPlanned == 0)
+    }
+
     @Test("the scenarios reach every outcome: sent, cancelled, superseded, expired, and late files that still send")
     func coverage() async throws {
         var outcomes: [String: Int] = [:]
