@@ -110,14 +110,15 @@ extension SQLiteStore {
     /// Events that came before their customer (a trigger file taken before the customer file that adds the
     /// customer, or while the customer was inactive) were passed over by planning: nobody to send to. When the
     /// customer arrives, their events count as arriving with them, so the next pass plans them (sent while
-    /// still valid, else expired, with a receipt) instead of losing them.
+    /// still valid, else expired, with a receipt) instead of losing them. One primary-key probe per customer of
+    /// the batch into customer_event; the customer row is read only for the events found.
     static func reviveEvents(ofArriving ids: [String], in db: Database) throws {
         guard !ids.isEmpty else { return }
         let next = try lastEventArrival(in: db) + 1
         var update = BoundStatement(try db.cachedStatement(sql: """
-            UPDATE customer_event SET arrival = ?1
-            WHERE customer_id IN (SELECT value FROM json_each(?2))
-              AND customer_id NOT IN (SELECT id FROM customer WHERE active = 1 AND id IN (SELECT value FROM json_each(?2)))
+            UPDATE customer_event SET arrival = ?
+            WHERE customer_id IN (SELECT value FROM json_each(?))
+              AND NOT EXISTS (SELECT 1 FROM customer WHERE customer.id = customer_event.customer_id AND customer.active = 1)
             """))
         update.bind(Int(next))
         update.bind("[" + ids.map { "\"" + JSONString.escaped($0) + "\"" }.joined(separator: ",") + "]")
