@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "BeckonStoreTests", dependencies: ["BeckonStore", "BeckonCore",
             .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "BeckonInboxTests", dependencies: ["BeckonInbox", "BeckonStore"], resources: [.copy("Fixtures")]),
-        // A real loopback SMS gateway with fault injection, shared by the dispatch and CLI tests.
+        // A real loopback SMS gateway with fault injection, and a systemd notify socket, shared by the tests.
         .target(name: "GatewaySupport", dependencies: [
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(name: "BeckonServerTests", dependencies: ["BeckonServer", "BeckonStore", "BeckonCore",
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "HummingbirdTesting", package: "hummingbird")]),
-        .testTarget(name: "BeckonDaemonTests", dependencies: ["BeckonDaemon", "BeckonConfig", "BeckonStore", "BeckonServer",
+        .testTarget(name: "BeckonDaemonTests", dependencies: ["BeckonDaemon", "BeckonConfig", "BeckonStore", "BeckonServer", "GatewaySupport",
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Crypto", package: "swift-crypto")]),
         // Runs the built `beckon` binary: the command line is a contract that scripts rely on.

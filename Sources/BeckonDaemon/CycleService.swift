@@ -41,15 +41,19 @@ public struct CycleService: Service {
     }
 
     public func run() async throws {
+        // A wake-up runs a cycle only if something asked for one; the watchdog's wake-ups only ping.
         let (wakeups, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let cycleDue = RaisedFlag()
         // Read at start: the watcher and the timers keep these until a restart (a reload says so).
         let configuration = engine.configuration
         let watcher = InboxWatcher(folder: configuration.inbox)
         let watching = watcher.start {
+            cycleDue.raise()
             continuation.yield()
             // A file without a marker is ready only once it has been still for `stable_seconds`: look again then.
             Task {
                 try? await Task.sleep(for: .seconds(configuration.stableSeconds + 0.5))
+                cycleDue.raise()
                 continuation.yield()
             }
         }
@@ -57,12 +61,20 @@ public struct CycleService: Service {
             "inbox": "\(configuration.inbox.path)", "inotify": "\(watching)",
             "tick_seconds": "\(configuration.tickSeconds)", "rescan_seconds": "\(configuration.rescanSeconds)",
         ])
-        var interval = Duration.seconds(min(configuration.tickSeconds, configuration.rescanSeconds))
-        // Between cycles the loop itself pings the watchdog, so it must wake at least that often.
-        if let watchdog = notifier?.watchdogInterval { interval = min(interval, watchdog / 2) }
-        let timer = Task { [interval] in
+        let timer = Task {
+            let interval = Duration.seconds(min(configuration.tickSeconds, configuration.rescanSeconds))
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
+                cycleDue.raise()
+                continuation.yield()
+            }
+        }
+        // Between cycles this loop itself pings the watchdog (the dispatch loop does while it sends), so it
+        // wakes at least twice per ping interval: a loop that no longer takes wake-ups stops the pings.
+        let watchdog = Task { [interval = notifier?.watchdogInterval] in
+            guard let interval else { return }
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval / 2)
                 continuation.yield()
             }
         }
@@ -73,6 +85,7 @@ public struct CycleService: Service {
             for await signal in await UnixSignalsSequence(trapping: .sighup, .sigusr1) {
                 if signal == .sighup {
                     requests.requestReload()
+                    cycleDue.raise()
                     continuation.yield()
                 } else {
                     logger.info("SIGUSR1: logs go to standard error, there is no log file to reopen")
@@ -81,6 +94,7 @@ public struct CycleService: Service {
         }
         defer {
             timer.cancel()
+            watchdog.cancel()
             signals.cancel()
             watcher.stop()
             continuation.finish()
@@ -98,6 +112,7 @@ public struct CycleService: Service {
         notifier?.ready(status: statusLine(record))
         for await _ in wakeups.cancelOnGracefulShutdown() {
             notifier?.watchdogPing()
+            guard cycleDue.take() else { continue }
             if requests.takeReload() { current = reload(current, &record) }
             await cycle(current, &record)
         }

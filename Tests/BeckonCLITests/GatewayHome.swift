@@ -54,8 +54,10 @@ struct GatewayHome {
     func remove() { try? FileManager.default.removeItem(at: root) }
 
     /// Starts `beckon run` with these arguments (`--once` or none), its output captured in files.
-    func start(_ extra: [String] = [], logLevel: String = "error") throws -> RunningBeckon {
+    /// - Parameter environment: added to this process's own (`NOTIFY_SOCKET`).
+    func start(_ extra: [String] = [], logLevel: String = "error", environment: [String: String] = [:]) throws -> RunningBeckon {
         let process = Process()
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         process.executableURL = BeckonBinary.url
         process.arguments = ["run"] + extra + ["--config", config, "--log-level", logLevel]
         let output = root.appendingPathComponent("run-\(UUID().uuidString).out")
