@@ -28,9 +28,8 @@ public struct ConfigurationReload: Sendable {
     /// The hash of the configuration folder as it is on disk now.
     public var currentHash: String { ConfigurationHash.of(folder: file.deletingLastPathComponent()) }
 
-    /// - Parameter knownFields: fields templates may use beyond the customer's own (attribute columns seen in
-    ///   the store), as `beckon check` reads them.
-    public func load(replacing running: BeckonConfiguration, knownFields: Set<String>) throws(ConfigError) -> Accepted {
+    /// - Parameter store: where the fields templates may use are sampled, as `beckon check` samples them.
+    public func load(replacing running: BeckonConfiguration, store: SQLiteStore) throws(ConfigError) -> Accepted {
         // Hashed first: a file edited while it is read makes the next reload see a different hash, not the same.
         let hash = currentHash
         let next: BeckonConfiguration
@@ -50,14 +49,12 @@ public struct ConfigurationReload: Sendable {
                 "changed from \(change.running.path) to \(change.next.path), which only a restart can apply; the running configuration is kept")
         }
         // `beckon check`'s blocking findings: a template that could not be sent must not replace one that can.
-        let checker = ContentCheck(content: next.content, knownFields: knownFields)
         let campaigns = file.deletingLastPathComponent().appendingPathComponent("campaigns").path
-        for campaign in next.campaigns {
-            if let finding = checker.check(campaign).findings.first(where: { $0.severity == .block }) {
-                throw ConfigError(file: campaigns, line: nil, key: finding.variant.isEmpty ? "template" : "variants",
-                                  message: "campaign '\(campaign.id)': \(finding.message)")
-            }
+        let blocking: ConfigError?
+        do { blocking = try ConfigurationCheck.firstBlocking(in: next, campaignsFolder: campaigns, store: store) } catch {
+            throw ConfigError(file: campaigns, line: nil, key: "", message: "the store could not be read to check templates: \(error)")
         }
+        if let blocking { throw blocking }
         var restartOnly: [String] = []
         if next.tickSeconds != running.tickSeconds { restartOnly.append("tick_seconds") }
         if next.rescanSeconds != running.rescanSeconds { restartOnly.append("rescan_seconds") }
@@ -73,18 +70,3 @@ public struct ConfigurationReload: Sendable {
     }
 }
 
-extension ConfigurationReload {
-    /// The attribute columns of a sample of active customers, which templates may use (as `beckon check` reads them).
-    public static func templateFields(in store: SQLiteStore) throws -> Set<String> {
-        var known = ContentCheck.customerFields
-        do {
-            try store.forEachActiveCustomerBatch(batchSize: 1_000) { customers in
-                for customer in customers { known.formUnion(customer.attributes.keys) }
-                throw SampleTaken()
-            }
-        } catch is SampleTaken {}
-        return known
-    }
-
-    private struct SampleTaken: Error {}
-}

@@ -168,8 +168,7 @@ public struct CycleService: Service {
             let accepted: ConfigurationReload.Accepted
             let next: BeckonEngine
             do {
-                accepted = try reloading.reload.load(replacing: engine.configuration,
-                                                     knownFields: try ConfigurationReload.templateFields(in: engine.store))
+                accepted = try reloading.reload.load(replacing: engine.configuration, store: engine.store)
                 next = try reloading.makeEngine(accepted.configuration)
             } catch let error as ConfigError {
                 throw error

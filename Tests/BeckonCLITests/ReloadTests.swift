@@ -111,6 +111,29 @@ struct ReloadTests {
     }
 }
 
+extension ReloadTests {
+    @Test("a template beckon check would block (a field no customer has) is refused on reload; waiting messages keep their text",
+          .timeLimit(.minutes(2)))
+    func blockingTemplateRefused() async throws {
+        let home = try LaterHome(customers: 5)
+        defer { home.remove() }
+        let daemon = try home.start()
+        defer { if daemon.process.isRunning { kill(daemon.pid, SIGKILL) } }
+        #expect(await RunningBeckon.wait(seconds: 60) {
+            try home.count("SELECT count(*) FROM message WHERE campaign = 'evening' AND status = 'scheduled'") == 5
+        }, "\(daemon.log)")
+        let campaign = home.root.appendingPathComponent("etc/campaigns/evening.yaml")
+        let old = try String(contentsOf: campaign, encoding: .utf8)
+        try Data(old.replacingOccurrences(of: "晚上好", with: "晚上好，券码{{coupon_code}}").utf8).write(to: campaign)
+        kill(daemon.pid, SIGHUP)
+        #expect(await RunningBeckon.wait(seconds: 30) { daemon.log.contains("configuration reload refused") }, "\(daemon.log)")
+        #expect(daemon.log.contains("campaign 'evening'") && daemon.log.contains("coupon_code"), "\(daemon.log)")
+        #expect(try home.count("SELECT count(*) FROM message WHERE text LIKE '%晚上好%' AND text NOT LIKE '%券码%' AND status = 'scheduled'") == 5)
+        kill(daemon.pid, SIGTERM)
+        _ = try await daemon.finish(within: 30)
+    }
+}
+
 /// A home whose one campaign's messages wait for a window later today in a zone chosen so that there is one.
 struct LaterHome {
     let root: URL
