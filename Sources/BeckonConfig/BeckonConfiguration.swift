@@ -20,6 +20,13 @@ public struct BeckonConfiguration: Sendable {
     /// On SIGTERM the daemon claims nothing more and waits this long for the sends in flight to be answered
     /// and recorded before it cancels them (`drain_seconds`).
     public var drainSeconds: Double = 30
+    /// How the daemon logs (`log_format`): lines for people, or one JSON object a line for log shippers.
+    public var logFormat: LogFormat = .text
+    /// Where the daemon logs (`log_file`): standard error by default (journald under systemd), or this file,
+    /// which SIGUSR1 reopens after a rotation.
+    public var logFile: URL?
+
+    public enum LogFormat: String, Sendable, Hashable, CaseIterable { case text, json }
     public var channels: [ChannelConfiguration]
     public var campaigns: [Campaign]
     public var calendar: CalendarContext
@@ -55,7 +62,7 @@ public struct BeckonConfiguration: Sendable {
     public static let routedChannel = "route"
 
     static let keys: Set<String> = ["inbox", "outbox", "database", "timezone", "tick_seconds", "rescan_seconds",
-                                    "stable_seconds", "drain_seconds", "channels", "policy", "content", "columns", "encoding", "opt_out_keywords", "opt_in_keywords", "segments",
+                                    "stable_seconds", "drain_seconds", "log_format", "log_file", "channels", "policy", "content", "columns", "encoding", "opt_out_keywords", "opt_in_keywords", "segments",
                                     "server", "routing", "opt_out_scope", "receipts"]
 
     public init(home: URL, inbox: URL, outbox: URL, database: URL, timeZone: TimeZone, tickSeconds: Double = 60,
@@ -138,6 +145,8 @@ public struct BeckonConfiguration: Sendable {
             calendar: calendar
         )
         configuration.drainSeconds = try positive("drain_seconds", default: 30)
+        configuration.logFormat = try root.optional("log_format")?.oneOf(LogFormat.self) ?? .text
+        if try root.optional("log_file") != nil { configuration.logFile = try path("log_file", default: "") }
         configuration.policy = try root.optional("policy")?.deliveryPolicy() ?? DeliveryPolicy()
         configuration.server = try ServerConfiguration.parse(try root.optional("server"), home: home)
         if let node = try root.optional("routing") {

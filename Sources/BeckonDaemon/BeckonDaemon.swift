@@ -23,9 +23,11 @@ public enum BeckonDaemon {
     ///     `DaemonDispatchControl`) to stop claiming on SIGTERM or SIGHUP.
     public static func serviceGroup(engine: BeckonEngine, logger: Logger, reloading: CycleService.Reloading? = nil,
                                     requests: DaemonRequests = DaemonRequests(), notifier: SystemdNotifier? = nil,
+                                    logOutput: LogOutput? = nil,
                                     extraServices: [any Service] = [],
                                     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> ServiceGroup {
-        var services: [any Service] = [CycleService(engine: engine, logger: logger, reloading: reloading, requests: requests, notifier: notifier)]
+        var services: [any Service] = [CycleService(engine: engine, logger: logger, reloading: reloading, requests: requests, notifier: notifier,
+                                                        logOutput: logOutput)]
         if engine.configuration.server.port != 0 {
             let server = BeckonHTTPServer(settings: engine.configuration.serverSettings(token: engine.token), store: engine.store,
                                           registry: registry, clock: engine.clock, logger: logger)

@@ -60,6 +60,8 @@ public struct ConfigurationReload: Sendable {
         if next.rescanSeconds != running.rescanSeconds { restartOnly.append("rescan_seconds") }
         if next.stableSeconds != running.stableSeconds { restartOnly.append("stable_seconds") }
         if next.drainSeconds != running.drainSeconds { restartOnly.append("drain_seconds") }
+        if next.logFormat != running.logFormat { restartOnly.append("log_format") }
+        if next.logFile != running.logFile { restartOnly.append("log_file") }
         if next.server.host != running.server.host || next.server.port != running.server.port
             || next.server.token != running.server.token || next.server.publicURL != running.server.publicURL {
             restartOnly.append("server")

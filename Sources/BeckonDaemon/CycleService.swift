@@ -30,14 +30,17 @@ public struct CycleService: Service {
     let reloading: Reloading?
     let requests: DaemonRequests
     let notifier: SystemdNotifier?
+    /// The log file SIGUSR1 reopens; nil (or standard error) when there is none.
+    let logOutput: LogOutput?
 
     public init(engine: BeckonEngine, logger: Logger, reloading: Reloading? = nil, requests: DaemonRequests = DaemonRequests(),
-                notifier: SystemdNotifier? = nil) {
+                notifier: SystemdNotifier? = nil, logOutput: LogOutput? = nil) {
         self.engine = engine
         self.logger = logger
         self.reloading = reloading
         self.requests = requests
         self.notifier = notifier
+        self.logOutput = logOutput
     }
 
     public func run() async throws {
@@ -80,6 +83,7 @@ public struct CycleService: Service {
         }
         let requests = self.requests
         let logger = self.logger
+        let logOutput = self.logOutput
         let signals = Task {
             // Trapped here, so neither signal's default action (terminate) applies any more.
             for await signal in await UnixSignalsSequence(trapping: .sighup, .sigusr1) {
@@ -87,6 +91,13 @@ public struct CycleService: Service {
                     requests.requestReload()
                     cycleDue.raise()
                     continuation.yield()
+                } else if let file = logOutput?.file {
+                    // After logrotate moved the file: this line is the first in the new one.
+                    if logOutput?.reopen() == true {
+                        logger.info("SIGUSR1: reopened the log file", metadata: ["file": "\(file.path)"])
+                    } else {
+                        logger.error("SIGUSR1: could not reopen the log file; still writing to the old one", metadata: ["file": "\(file.path)"])
+                    }
                 } else {
                     logger.info("SIGUSR1: logs go to standard error, there is no log file to reopen")
                 }

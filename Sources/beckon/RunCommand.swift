@@ -47,6 +47,14 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
+        // Every logger of the process (ours, the HTTP server's, the service group's) writes through one output.
+        let logOutput: LogOutput
+        do { logOutput = try configuration.logFile.map(LogOutput.init(file:)) ?? .standardError } catch {
+            FileHandle.standardError.write(Data("beckon: log_file \(configuration.logFile?.path ?? ""): cannot be opened for appending: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        let format: BeckonLogHandler.Format = configuration.logFormat == .json ? .json : .text
+        LoggingSystem.bootstrap { label in BeckonLogHandler(label: label, format: format, output: logOutput) }
         let logger = options.logger()
         var clock: any WallClock = SystemClock()
         if let now {
@@ -78,7 +86,8 @@ struct RunCommand: AsyncParsableCommand {
             let reloading = CycleService.Reloading(reload: ConfigurationReload(file: URL(fileURLWithPath: options.config))) { [clock] next in
                 try BeckonEngine(configuration: next, store: store, clock: clock, logger: logger, control: control)
             }
-            try await BeckonDaemon.serviceGroup(engine: engine, logger: logger, reloading: reloading, requests: requests, notifier: notifier).run()
+            try await BeckonDaemon.serviceGroup(engine: engine, logger: logger, reloading: reloading, requests: requests, notifier: notifier,
+                                                logOutput: logOutput).run()
         }
     }
 }

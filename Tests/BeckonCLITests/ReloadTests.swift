@@ -140,7 +140,8 @@ struct LaterHome {
     var config: String { root.appendingPathComponent("etc/beckon.yaml").path }
     var database: URL { root.appendingPathComponent("var/beckon.sqlite") }
 
-    init(customers: Int) throws {
+    /// - Parameter extraConfig: more top-level lines for `etc/beckon.yaml`.
+    init(customers: Int, extraConfig: String = "") throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("beckon-later-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("etc/campaigns"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: root.appendingPathComponent("inbox"), withIntermediateDirectories: true)
@@ -158,7 +159,7 @@ struct LaterHome {
             stable_seconds: 0
             server: { port: 0 }
             policy: { quiet_hours: none }
-
+            \(extraConfig)
             """.utf8).write(to: root.appendingPathComponent("etc/beckon.yaml"))
         try Data("""
             id: evening
