@@ -18,8 +18,8 @@ public struct ConfigurationReload: Sendable {
     public struct Accepted: Sendable {
         public var configuration: BeckonConfiguration
         public var hash: String
-        /// Campaigns the running configuration has and this one does not: they stop planning, and their
-        /// waiting messages are dropped (`campaign_removed`).
+        /// Campaigns the running configuration has and this one does not, or has with `enabled: false`: they
+        /// stop planning, and their waiting messages are dropped (`campaign_removed`).
         public var removedCampaigns: Set<String>
         /// Keys whose new values take effect only at the next restart (they are held by running services).
         public var restartOnly: [String]
@@ -66,8 +66,16 @@ public struct ConfigurationReload: Sendable {
             || next.server.token != running.server.token || next.server.publicURL != running.server.publicURL {
             restartOnly.append("server")
         }
+        // The HTTP server keeps the endpoints it started with: a channel's delivery-report settings and the reply
+        // keywords change there only at a restart (the engine, which imports reply files, has the new ones).
+        let served = (running.serverSettings(token: ""), next.serverSettings(token: ""))
+        if served.0.endpoints != served.1.endpoints || served.0.reportOverdueAfter != served.1.reportOverdueAfter
+            || running.optOutKeywords != next.optOutKeywords || running.optInKeywords != next.optInKeywords {
+            restartOnly.append("delivery-report and reply endpoints (channels, their report settings, opt-out keywords)")
+        }
         return Accepted(configuration: next, hash: hash,
-                        removedCampaigns: Set(running.campaigns.map(\.id)).subtracting(next.campaigns.map(\.id)),
+                        removedCampaigns: Set(running.campaigns.filter(\.enabled).map(\.id))
+                            .subtracting(next.campaigns.filter(\.enabled).map(\.id)),
                         restartOnly: restartOnly)
     }
 }
