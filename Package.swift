@@ -43,7 +43,8 @@ let package = Package(
         .target(
             name: "BeckonStore",
             dependencies: ["BeckonCore", .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "GRDBSQLite", package: "GRDB.swift")]
+                           .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         // inbox/ files -> validated records in the store; quarantine for what cannot be read.
         .target(

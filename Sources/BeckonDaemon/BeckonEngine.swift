@@ -20,6 +20,12 @@ public final class BeckonEngine: Sendable {
     public let receipts: ReceiptWriter
     let planner: Planner
     let logger: Logger
+    /// Plan only what can have changed since the last pass (the default), or everyone at every cycle.
+    let incrementalPlanning: Bool
+    /// `PlanningMarks.configurationFingerprint` of the configuration, computed once.
+    let fingerprint: String
+    /// Asked between planning batches: true once the daemon must stop (SIGTERM), so a long pass ends within a batch.
+    let shouldStop: @Sendable () -> Bool
 
     /// The token HTTP callers must present (also inside the DLR URLs handed to gateways).
     public let token: String
@@ -32,6 +38,8 @@ public final class BeckonEngine: Sendable {
         public var files: [InboxProcessor.Outcome] = []
         public var planned = 0
         public var alreadyPlanned = 0
+        /// Customers the plan step evaluated (each time it did: a customer in two of its passes counts twice).
+        public var evaluatedCustomers = 0
         /// Occurrences the policy stopped at planning time, by reason code (suppressed, dropped, expired).
         public var decided: [String: Int] = [:]
         public var dispatch = Dispatcher.Summary()
@@ -44,8 +52,12 @@ public final class BeckonEngine: Sendable {
     /// - Parameter fileClock: the real clock, for file ages in the inbox even when `clock` is pinned.
     /// - Parameter control: the daemon's stop and watchdog; by default the store's pauses alone.
     public init(configuration: BeckonConfiguration, store: SQLiteStore, clock: any WallClock,
-                fileClock: any WallClock = SystemClock(), logger: Logger, control: (any DispatchControl)? = nil) throws {
+                fileClock: any WallClock = SystemClock(), logger: Logger, control: (any DispatchControl)? = nil,
+                incrementalPlanning: Bool = true, shouldStop: @escaping @Sendable () -> Bool = { false }) throws {
         self.configuration = configuration
+        self.incrementalPlanning = incrementalPlanning
+        self.shouldStop = shouldStop
+        fingerprint = PlanningMarks.configurationFingerprint(configuration)
         self.store = store
         self.clock = clock
         self.logger = logger
@@ -127,16 +139,35 @@ public final class BeckonEngine: Sendable {
 
     /// Plans every occurrence in `(evaluated_through, now]`, and every event that arrived since the last pass
     /// and is due by now, and remembers how far it got.
+    ///
+    /// With `incrementalPlanning` (the default) only what can have produced something new is evaluated (see
+    /// `PlanningScope` and docs/planning.md): everyone when a local day began or the configuration changed,
+    /// otherwise the customers changed since the last pass, the event campaigns' customers with events, and the
+    /// cron and RFM campaigns whose instant or boundaries came. The ledger that results is the one a pass over
+    /// everyone writes; a property test holds the two to it.
     func plan(through now: Date, into report: inout CycleReport) throws {
         let window = try Self.planningWindow(through: now, in: store)
         let arrivals = try EventArrivals.read(from: store)
         let breakpoints = try store.rfmBreakpoints()
+        var marks = try PlanningMarks.read(from: store)
+        let latestChange = try store.lastCustomerChange()
+        let scope = incrementalPlanning
+            ? PlanningScope.decide(window: window, marks: marks, fingerprint: fingerprint, configuration: configuration,
+                                   rfmComputedAt: breakpoints?.computedAt)
+            : .everything("incremental planning is off")
         let writer = PlanWriter(store: store, now: now)
         // A failed read or plan still lets the batch being written finish before the error goes up.
         defer { _ = try? writer.finish() }
-        try store.forEachActiveCustomerBatch(batchSize: 10_000) { batch in
-            let customers = try store.preparedForEvaluation(batch, for: configuration.campaigns, window: window, arrivals: arrivals,
+        var zones = scope.everyone ? Set<String>() : (marks.zones ?? [])
+        var evaluated = 0
+
+        func plan(_ batch: [Customer], with planner: Planner) throws {
+            guard !batch.isEmpty else { return }
+            try stopIfShuttingDown()
+            let customers = try store.preparedForEvaluation(batch, for: planner.campaigns, window: window, arrivals: arrivals,
                                                             now: now, rfm: breakpoints)
+            for customer in customers { zones.insert(planner.timeZone(for: customer).identifier) }
+            evaluated += customers.count
             let suppressions = try store.suppressions(customerIDs: customers.map(\.id), phones: customers.map(\.phone))
             let result = planner.plan(customers: customers, window: window, now: now, suppressions: suppressions)
             let decided = result.decisions.compactMap { decision -> DecidedMessage? in
@@ -145,13 +176,49 @@ public final class BeckonEngine: Sendable {
             }
             try writer.enqueue(result.messages, decided: decided)
         }
+
+        if scope.everyone {
+            logger.debug("planning everyone", metadata: ["reason": "\(scope.reason)"])
+            try store.forEachActiveCustomerBatch(batchSize: 10_000) { try plan($0, with: planner) }
+        } else {
+            if !scope.campaignsForEveryone.isEmpty {
+                let some = planner.restricted(to: scope.campaignsForEveryone)
+                try store.forEachActiveCustomerBatch(batchSize: 10_000) { try plan($0, with: some) }
+            }
+            if latestChange > marks.customersPlannedThrough {
+                try store.forEachActiveCustomerChanged(after: marks.customersPlannedThrough, batchSize: 10_000) { try plan($0, with: planner) }
+            }
+            if !scope.eventCampaigns.isEmpty {
+                let events = planner.restricted(to: scope.eventCampaigns)
+                let spans = events.campaigns.compactMap { campaign -> (name: String, interval: DateInterval)? in
+                    guard case .event(let rule) = campaign.trigger else { return nil }
+                    return (rule.event, DateInterval(start: window.start.addingTimeInterval(-rule.delay), end: window.end.addingTimeInterval(-rule.delay)))
+                }
+                let ids = try store.eventCustomerIDs(arrivedAfter: arrivals.plannedThrough, at: spans).sorted()
+                for start in stride(from: 0, to: ids.count, by: 10_000) {
+                    try plan(try store.activeCustomers(ids: Array(ids[start..<min(start + 10_000, ids.count)])), with: events)
+                }
+            }
+        }
         let written = try writer.finish()
         report.planned += written.planned
         report.alreadyPlanned += written.alreadyPlanned
+        report.evaluatedCustomers += evaluated
         report.decided.merge(written.decided, uniquingKeysWith: +)
         if !written.decided.isEmpty { report.dispatch.noteEvent(at: now) }
         // Written after the messages: a crash in between only re-plans keys the ledger already holds.
+        marks.customersPlannedThrough = latestChange
+        marks.fingerprint = fingerprint
+        marks.zones = zones
+        marks.rfmComputedAt = breakpoints?.computedAt
+        try marks.record(in: store)
         try arrivals.recordPlanned(in: store)
         try store.setValue(String(now.timeIntervalSince1970), for: Self.evaluatedThroughKey)
+    }
+
+    /// A pass stops between batches when the daemon is asked to stop: nothing is marked planned, so the next
+    /// start plans the same again (keys already written stay, once each).
+    func stopIfShuttingDown() throws {
+        if shouldStop() { throw CancellationError() }
     }
 }

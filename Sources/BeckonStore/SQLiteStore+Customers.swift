@@ -9,19 +9,32 @@ extension SQLiteStore: CustomerStore {
     }
 
     /// Upserts inside a caller's transaction (the inbox commits a file's batch together with its progress).
-    /// `seenIn` names the import that listed the customers (for full snapshots).
-    public static func upsert(_ customers: [CustomerRecord], seenIn: String, in db: Database) throws {
+    /// `seenIn` names the import that listed the customers (for full snapshots, `snapshot`).
+    ///
+    /// A row whose stored fields are unchanged (same `row_hash`, still active) is not written: a nightly full
+    /// export costs a primary-key lookup and a hash comparison per unchanged row, no page or index write. A
+    /// changed or new row is written with the batch's change number, which tells the planner whom to re-plan.
+    /// In a snapshot every listed row must carry the snapshot's `seen_in` (the others are deactivated), so an
+    /// unchanged one is written for that, keeping its change number.
+    public static func upsert(_ customers: [CustomerRecord], seenIn: String, snapshot: Bool = false, in db: Database) throws {
+        guard !customers.isEmpty else { return }
         let statement = try db.cachedStatement(sql: """
             INSERT INTO customer (id, name, phone, birthday, birthday_lunar, timezone, tier, tags, attributes,
-                                  last_order_at, order_count, total_spend, active, consents, seen_in, source)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  last_order_at, order_count, total_spend, active, consents, seen_in, source, row_hash, change_seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET
                 name = excluded.name, phone = excluded.phone, birthday = excluded.birthday,
                 birthday_lunar = excluded.birthday_lunar, timezone = excluded.timezone, tier = excluded.tier,
                 tags = excluded.tags, attributes = excluded.attributes, last_order_at = excluded.last_order_at,
                 order_count = excluded.order_count, total_spend = excluded.total_spend, active = excluded.active,
-                consents = excluded.consents, seen_in = excluded.seen_in, source = excluded.source
+                consents = excluded.consents, seen_in = excluded.seen_in, source = excluded.source, row_hash = excluded.row_hash,
+                change_seq = CASE WHEN customer.row_hash IS NOT excluded.row_hash OR customer.active <> excluded.active
+                                  THEN excluded.change_seq ELSE customer.change_seq END
+            WHERE customer.row_hash IS NOT excluded.row_hash OR customer.active <> excluded.active
+               OR (? AND customer.seen_in <> excluded.seen_in)
             """)
+        let change = try lastCustomerChange(in: db) + 1
+        var changed = false
         for customer in customers {
             var bound = BoundStatement(statement)
             bound.bind(customer.id); bound.bind(customer.name); bound.bind(customer.phone); bound.bind(customer.birthday)
@@ -29,9 +42,65 @@ extension SQLiteStore: CustomerStore {
             bound.bind(customer.tags); bound.bind(customer.attributes)
             bound.bind(customer.lastOrderAt); bound.bind(customer.orderCount); bound.bind(customer.totalSpend)
             bound.bind(customer.active ? 1 : 0); bound.bind(customer.consents); bound.bind(seenIn); bound.bind(customer.source)
+            bound.bind(customer.rowHash); bound.bind(Int(change)); bound.bind(snapshot ? 1 : 0)
             try bound.execute(in: db)
+            if db.changesCount > 0 { changed = true }
         }
         sqlite3_clear_bindings(statement.sqliteStatement)
+        // The number is taken only by a batch that wrote something (a snapshot's seen_in alone does not count,
+        // but taking it then is harmless: no row carries it).
+        if changed {
+            try db.execute(sql: "INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           arguments: [customerChangeKey, String(change)])
+        }
+    }
+
+    /// The state key of the last change number an import batch gave its changed customers.
+    public static let customerChangeKey = "customers.last_change"
+
+    static func lastCustomerChange(in db: Database) throws -> Int64 {
+        try String.fetchOne(db, sql: "SELECT value FROM state WHERE key = ?", arguments: [customerChangeKey]).flatMap { Int64($0) } ?? 0
+    }
+
+    /// The change number of the last import batch that changed a customer (0: none).
+    public func lastCustomerChange() throws -> Int64 {
+        try writer.read { db in try Self.lastCustomerChange(in: db) }
+    }
+
+    /// Active customers changed after change number `after`, in id order, a batch at a time.
+    public func forEachActiveCustomerChanged(after: Int64, batchSize: Int, _ body: ([Customer]) throws -> Void) throws {
+        var afterID = ""
+        while true {
+            let batch = try writer.read { db in
+                var query = BoundStatement(try db.cachedStatement(sql: """
+                    SELECT \(Self.customerColumns) FROM customer INDEXED BY customer_change
+                    WHERE change_seq > ? AND active = 1 AND id > ? ORDER BY id LIMIT ?
+                    """))
+                query.bind(Int(after))
+                query.bind(afterID)
+                query.bind(batchSize)
+                return try query.all(in: db, Self.customer(from:))
+            }
+            guard let last = batch.last else { return }
+            try body(batch)
+            afterID = last.id
+        }
+    }
+
+    /// Active customers by id (ids not found or inactive are left out), in id order.
+    public func activeCustomers(ids: [String]) throws -> [Customer] {
+        guard !ids.isEmpty else { return [] }
+        return try writer.read { db in
+            var found: [Customer] = []
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                var query = BoundStatement(try db.cachedStatement(sql: """
+                    SELECT \(Self.customerColumns) FROM customer WHERE id IN (SELECT value FROM json_each(?)) AND active = 1 ORDER BY id
+                    """))
+                query.bind(JSONString.array(ids[start..<min(start + 500, ids.count)]))
+                found += try query.all(in: db, Self.customer(from:))
+            }
+            return found.sorted { $0.id < $1.id }
+        }
     }
 
     public func customer(id: String) throws -> Customer? {

@@ -76,6 +76,22 @@ extension SQLiteStore: EventStore {
         }
     }
 
+    /// Customers with events that arrived after batch `arrivedAfter`, or with an event of one of the named kinds
+    /// at an instant in its interval (`at` in `(start, end]`): whom event campaigns must plan for.
+    public func eventCustomerIDs(arrivedAfter: Int64, at spans: [(name: String, interval: DateInterval)]) throws -> Set<String> {
+        try writer.read { db in
+            var ids = Set(try String.fetchAll(db, sql: """
+                SELECT DISTINCT customer_id FROM customer_event INDEXED BY customer_event_arrival WHERE arrival > ?
+                """, arguments: [arrivedAfter]))
+            for span in spans {
+                ids.formUnion(try String.fetchAll(db, sql: """
+                    SELECT DISTINCT customer_id FROM customer_event INDEXED BY customer_event_due WHERE name = ? AND at > ? AND at <= ?
+                    """, arguments: [span.name, span.interval.start.timeIntervalSince1970, span.interval.end.timeIntervalSince1970]))
+            }
+            return ids
+        }
+    }
+
     public func lastEventArrival() throws -> Int64 {
         try writer.read { db in try Self.lastEventArrival(in: db) }
     }

@@ -24,7 +24,7 @@ extension SQLiteStore: ImportJournal {
     public func commitBatch(_ batch: ImportBatch, progress: ImportProgress) throws {
         try writer.write { db in
             try Self.reviveEvents(ofArriving: batch.customers.map(\.id), in: db)
-            try Self.upsert(batch.customers, seenIn: progress.sha256, in: db)
+            try Self.upsert(batch.customers, seenIn: progress.sha256, snapshot: progress.snapshot, in: db)
             if !batch.events.isEmpty {
                 // One arrival number per batch, committed with it. An event delivered again (the same customer,
                 // name and instant) keeps its first arrival: it was planned then, and is not new.
@@ -121,7 +121,7 @@ extension SQLiteStore {
               AND NOT EXISTS (SELECT 1 FROM customer WHERE customer.id = customer_event.customer_id AND customer.active = 1)
             """))
         update.bind(Int(next))
-        update.bind("[" + ids.map { "\"" + JSONString.escaped($0) + "\"" }.joined(separator: ",") + "]")
+        update.bind(JSONString.array(ids))
         try update.execute(in: db)
         if db.changesCount > 0 {
             try db.execute(sql: "INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

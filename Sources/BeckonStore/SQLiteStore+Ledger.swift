@@ -158,7 +158,7 @@ extension SQLiteStore: MessageLedger {
             update.bind(attempt ? 1 : 0)
             update.bind(claimant)
             update.bind(now.timeIntervalSince1970)
-            update.bind("[" + chunk.map { "\"" + JSONString.escaped($0) + "\"" }.joined(separator: ",") + "]")
+            update.bind(JSONString.array(chunk))
             update.bind(attempt ? 1 : 0)
             update.bind(now.timeIntervalSince1970)
             try update.forEachRow(in: db) { columns in

@@ -56,6 +56,6 @@ extension SQLiteStore {
     }
 
     static func jsonArray(_ values: [String]) -> String {
-        "[" + values.map { "\"" + JSONString.escaped($0) + "\"" }.joined(separator: ",") + "]"
+        JSONString.array(values)
     }
 }

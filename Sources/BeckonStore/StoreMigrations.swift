@@ -19,6 +19,7 @@ enum StoreMigrations {
         registerInboxKindsV6(&migrator)
         registerEventsV7(&migrator)
         registerSendPausesV8(&migrator)
+        registerPlanningV9(&migrator)
         return migrator
     }
 

@@ -8,7 +8,7 @@ import Foundation
 /// Which campaign wins the customer's day and the frequency caps are decided later, at the moment of sending
 /// (see `SendGate`), against the durable ledger.
 public struct Planner: Sendable {
-    public let campaigns: [Campaign]
+    public private(set) var campaigns: [Campaign]
     public let defaultTimeZone: TimeZone
     public let calendar: CalendarContext
     public let policy: DeliveryPolicy
@@ -23,6 +23,13 @@ public struct Planner: Sendable {
         self.calendar = calendar
         self.policy = policy
         self.timings = Dictionary(self.campaigns.map { ($0.id, policy.timing(for: $0)) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The same planner for some of its campaigns only (a pass that plans only what can have changed).
+    public func restricted(to ids: Set<String>) -> Planner {
+        var copy = self
+        copy.campaigns = campaigns.filter { ids.contains($0.id) }
+        return copy
     }
 
     /// One occurrence's fate. `message` is present when there is something to record in the ledger.
@@ -123,7 +130,7 @@ public struct Planner: Sendable {
         }
         guard !customer.phone.isEmpty else { return decision(.dropped(.init("no_phone", "the customer has no valid phone number")), nil) }
         // Not in the audience: no message and no receipt (it was never meant for them); `explain` says why.
-        if let failed = campaign.audience.exclusion(of: customer, in: policy.audienceContext(at: now)) {
+        if let failed = campaign.audience.exclusion(of: customer, in: policy.audienceContext(at: now, zone: zone)) {
             return decision(.dropped(.init("not_in_audience", failed)), nil)
         }
 

@@ -82,13 +82,19 @@ public struct AudienceRule: Hashable, Sendable {
         public var now: Date
         public var lifecycle: LifecycleStage.Thresholds
         public var segments: [RFMSegment]
+        /// The customer's zone: days since the last order are counted in its local days.
+        public var zone: TimeZone
 
-        public init(now: Date, lifecycle: LifecycleStage.Thresholds = .init(), segments: [RFMSegment] = []) {
+        public init(now: Date, lifecycle: LifecycleStage.Thresholds = .init(), segments: [RFMSegment] = [], zone: TimeZone = .gmt) {
+            self.zone = zone
             self.now = now
             self.lifecycle = lifecycle
             self.segments = segments
         }
     }
+
+    /// Whether a condition reads RFM scores (`segment`, `rfm_r/f/m`): new boundaries can change who is in.
+    public var usesRFM: Bool { conditions.contains { $0.field == "segment" || $0.field.hasPrefix("rfm_") } }
 
     /// Fields with a meaning of their own; any other name is an attribute column of the customer file.
     public static let knownFields: Set<String> = [
@@ -116,7 +122,7 @@ public struct AudienceRule: Hashable, Sendable {
         switch field {
         case "order_count": return Double(customer.orderCount)
         case "total_spend": return customer.totalSpend
-        case "days_since_last_order": return customer.lastOrderAt.map { (context.now.timeIntervalSince($0) / 86_400).rounded(.down) }
+        case "days_since_last_order": return customer.lastOrderAt.map { Double(LifecycleStage.daysSince($0, at: context.now, in: context.zone)) }
         case "rfm_r": return customer.rfm.map { Double($0.recency) }
         case "rfm_f": return customer.rfm.map { Double($0.frequency) }
         case "rfm_m": return customer.rfm.map { Double($0.monetary) }
@@ -132,7 +138,7 @@ public struct AudienceRule: Hashable, Sendable {
         case "customer_id": return [customer.id]
         case "order_count", "total_spend", "days_since_last_order", "rfm_r", "rfm_f", "rfm_m":
             return number(of: field, customer: customer, context: context).map { [$0.rounded() == $0 ? String(Int($0)) : String($0)] } ?? []
-        case "lifecycle": return [LifecycleStage.of(customer, at: context.now, thresholds: context.lifecycle).rawValue]
+        case "lifecycle": return [LifecycleStage.of(customer, at: context.now, thresholds: context.lifecycle, zone: context.zone).rawValue]
         case "timezone": return customer.timeZone.map { [$0] } ?? []
         case "segment":
             // Every segment the customer is in: segments may overlap.

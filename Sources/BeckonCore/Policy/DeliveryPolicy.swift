@@ -32,8 +32,8 @@ public struct DeliveryPolicy: Hashable, Sendable {
         return defaultQuietHours
     }
 
-    public func audienceContext(at now: Date) -> AudienceRule.Context {
-        AudienceRule.Context(now: now, lifecycle: lifecycle, segments: segments)
+    public func audienceContext(at now: Date, zone: TimeZone) -> AudienceRule.Context {
+        AudienceRule.Context(now: now, lifecycle: lifecycle, segments: segments, zone: zone)
     }
 
     public func timing(for campaign: Campaign) -> SendTiming {

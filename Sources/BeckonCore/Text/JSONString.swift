@@ -25,6 +25,16 @@ public enum JSONString {
         }
         return out
     }
+
+    /// A JSON array of strings (`["a","b"]`), as SQLite's `json_each` reads a list of keys bound as one value.
+    public static func array<S: Sequence<String>>(_ values: S) -> String {
+        var out = "["
+        for (index, value) in values.enumerated() {
+            if index > 0 { out += "," }
+            out += "\"" + escaped(value) + "\""
+        }
+        return out + "]"
+    }
 }
 
 extension Sequence where Element == UInt8 {

@@ -19,14 +19,22 @@ public enum LifecycleStage: String, Hashable, Sendable, CaseIterable {
         }
     }
 
-    public static func of(_ customer: Customer, at now: Date, thresholds: Thresholds = Thresholds()) -> LifecycleStage {
+    public static func of(_ customer: Customer, at now: Date, thresholds: Thresholds = Thresholds(),
+                          zone: TimeZone = .gmt) -> LifecycleStage {
         guard let last = customer.lastOrderAt else { return .lapsed }
-        let days = Int(now.timeIntervalSince(last) / 86_400)
+        let days = daysSince(last, at: now, in: zone)
         if days < thresholds.activeDays { return .active }
         if days < thresholds.atRiskDays { return .cooling }
         if days < thresholds.dormantDays { return .atRisk }
         // Dormant for as long again as it took to become dormant; lapsed after that.
         if days < thresholds.dormantDays * 2 { return .dormant }
         return .lapsed
+    }
+
+    /// Calendar days from `then` to `now` in the customer's zone: 0 on the day of the order, 1 the next day.
+    /// Counted by local days, not 24-hour periods, so a customer's stage and `days_since_last_order` change only
+    /// as a local day begins: when the planner plans that day, never in the middle of it.
+    public static func daysSince(_ then: Date, at now: Date, in zone: TimeZone) -> Int {
+        LocalDate(now, in: zone).dayNumber - LocalDate(then, in: zone).dayNumber
     }
 }
