@@ -32,6 +32,8 @@ public struct BeckonConfiguration: Sendable {
     public var calendar: CalendarContext
     /// Quiet hours, caps, consent defaults (the `policy:` section).
     public var policy: DeliveryPolicy = DeliveryPolicy()
+    /// When the RFM boundaries are recomputed (`rfm: { refresh_minutes, refresh_changed_percent }`).
+    public var rfmRefresh = RFMRefresh()
     /// Brand signature, opt-out line, segment budget, risky phrases (the `content:` section).
     public var content: ContentPolicy = ContentPolicy()
     /// ERP column names -> Beckon fields (the `columns:` section).
@@ -62,7 +64,7 @@ public struct BeckonConfiguration: Sendable {
     public static let routedChannel = "route"
 
     static let keys: Set<String> = ["inbox", "outbox", "database", "timezone", "tick_seconds", "rescan_seconds",
-                                    "stable_seconds", "drain_seconds", "log_format", "log_file", "channels", "policy", "content", "columns", "encoding", "opt_out_keywords", "opt_in_keywords", "segments",
+                                    "stable_seconds", "drain_seconds", "log_format", "log_file", "channels", "policy", "content", "columns", "encoding", "opt_out_keywords", "opt_in_keywords", "segments", "rfm",
                                     "server", "routing", "opt_out_scope", "receipts"]
 
     public init(home: URL, inbox: URL, outbox: URL, database: URL, timeZone: TimeZone, tickSeconds: Double = 60,
@@ -165,6 +167,19 @@ public struct BeckonConfiguration: Sendable {
         if let node = try root.optional("segments") {
             configuration.policy.segments = try node.mapping().map { name, value in
                 do { return try RFMSegment(name: name, parsing: try value.string()) } catch let error as RFMSegmentError { throw value.error("\(error)") }
+            }
+        }
+        if let node = try root.optional("rfm") {
+            try node.rejectUnknownKeys(["refresh_minutes", "refresh_changed_percent"])
+            if let minutes = try node.optional("refresh_minutes") {
+                let value = try minutes.double()
+                guard value >= 0, value <= 7 * 24 * 60 else { throw minutes.error("minutes between recomputations, from 0 to 10080 (a week)") }
+                configuration.rfmRefresh.minimumInterval = value * 60
+            }
+            if let percent = try node.optional("refresh_changed_percent") {
+                let value = try percent.double()
+                guard value > 0, value <= 100 else { throw percent.error("a share of the customers above 0 and at most 100 (percent)") }
+                configuration.rfmRefresh.changedShare = value / 100
             }
         }
         try validateSegments(of: campaigns, defined: configuration.policy.segments, file: file, folder: etc.appendingPathComponent("campaigns"))

@@ -6,6 +6,7 @@ import BeckonStore
 import Foundation
 import Logging
 import Metrics
+import ServiceLifecycle
 
 /// One full cycle of Beckon: take inbox files, plan what is due, dispatch it, write receipts.
 ///
@@ -53,7 +54,8 @@ public final class BeckonEngine: Sendable {
     /// - Parameter control: the daemon's stop and watchdog; by default the store's pauses alone.
     public init(configuration: BeckonConfiguration, store: SQLiteStore, clock: any WallClock,
                 fileClock: any WallClock = SystemClock(), logger: Logger, control: (any DispatchControl)? = nil,
-                incrementalPlanning: Bool = true, shouldStop: @escaping @Sendable () -> Bool = { false }) throws {
+                incrementalPlanning: Bool = true,
+                shouldStop: @escaping @Sendable () -> Bool = { Task.isShuttingDownGracefully || Task.isCancelled }) throws {
         self.configuration = configuration
         self.incrementalPlanning = incrementalPlanning
         self.shouldStop = shouldStop
@@ -90,8 +92,6 @@ public final class BeckonEngine: Sendable {
 
     /// Settles what a previous process left in flight. Call once before the first cycle.
     public func recover() throws -> Dispatcher.Summary {
-        // A crash between a customer import and its RFM recomputation would leave stale boundaries.
-        try store.refreshRFMBreakpointsIfStale(at: clock.now)
         var summary = Dispatcher.Summary()
         try dispatcher.recoverAfterCrash(into: &summary)
         try receipts.writeChanged()
@@ -148,13 +148,21 @@ public final class BeckonEngine: Sendable {
     func plan(through now: Date, into report: inout CycleReport) throws {
         let window = try Self.planningWindow(through: now, in: store)
         let arrivals = try EventArrivals.read(from: store)
-        let breakpoints = try store.rfmBreakpoints()
+        var breakpoints = try store.rfmBreakpoints()
         var marks = try PlanningMarks.read(from: store)
         let latestChange = try store.lastCustomerChange()
-        let scope = incrementalPlanning
-            ? PlanningScope.decide(window: window, marks: marks, fingerprint: fingerprint, configuration: configuration,
-                                   rfmComputedAt: breakpoints?.computedAt)
-            : .everything("incremental planning is off")
+        func scope() -> PlanningScope {
+            PlanningScope.decide(window: window, marks: marks, fingerprint: fingerprint, configuration: configuration,
+                                 rfmComputedAt: breakpoints?.computedAt)
+        }
+        // New RFM boundaries when due, before the campaigns that read them plan (then they plan everyone). Decided
+        // on what this pass would evaluate incrementally, so that the boundaries do not depend on the strategy.
+        let changedSinceRFM = breakpoints == nil ? 0 : try store.customersChangedSinceRFM()
+        if configuration.rfmRefresh.isDue(computedAt: breakpoints?.computedAt, population: breakpoints?.population ?? 0,
+                                          changed: changedSinceRFM, everyoneNext: scope().everyone, now: now) {
+            breakpoints = try store.refreshRFMBreakpoints(at: now, throughChange: latestChange)
+        }
+        let scope = incrementalPlanning ? scope() : .everything("incremental planning is off")
         let writer = PlanWriter(store: store, now: now)
         // A failed read or plan still lets the batch being written finish before the error goes up.
         defer { _ = try? writer.finish() }

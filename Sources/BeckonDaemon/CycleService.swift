@@ -157,6 +157,9 @@ public struct CycleService: Service {
                                              rejectedRows: file.rejectedRows, detail: file.detail)
             }
             notifier?.status(statusLine(record, waiting: report.waiting, next: report.nextSendAt, zone: engine.configuration.timeZone))
+        } catch is CancellationError {
+            // A stop asked for mid-pass: the pass ended between batches and nothing was marked planned.
+            logger.info("planning stopped for shutdown; the next start plans the same again")
         } catch {
             logger.error("cycle failed; will retry on the next wake-up", metadata: ["error": "\(error)"])
             record.lastCycleError = "\(at): \(error)"

@@ -247,9 +247,9 @@ public final class InboxProcessor: @unchecked Sendable {
                 errors = try store.rowErrors(sha256: plan.sha).map { RowError(file: name, line: $0.line, field: $0.field, value: $0.value, reason: $0.reason) }
                 if !errors.isEmpty { writeReport(ReportName.derived(name, ".errors.csv"), Self.errorsCSV(errors), about: name) }
                 if !reviews.isEmpty { writeReport(ReportName.derived(name, ".review.txt"), reviews.joined(separator: "\n") + "\n", about: name) }
+                // The RFM boundaries move with the customers, but are recomputed by the planner when due
+                // (`RFMRefresh`), not after every file: a one-row file must not rescan a million customers.
                 try store.finishImport(record, snapshot: plan.decision.snapshot)
-                // Scores are quintiles over everyone: a customer file moves every customer's boundaries.
-                if kind == .customers { try store.refreshRFMBreakpoints(at: now) }
                 do {
                     try finish(url, now: now, timeZone: timeZone)
                 } catch where Self.isGone(error) {

@@ -8,7 +8,7 @@ extension SQLiteStore {
     /// Recomputes the RFM quintile boundaries over the active customers and keeps them in the state table.
     ///
     /// One streaming scan of three columns (24 bytes per customer in memory for the sort): a few hundred
-    /// milliseconds for a million customers, so it runs after every customer import rather than nightly.
+    /// milliseconds for a million customers, run when `RFMRefresh` says so, not after every file.
     @discardableResult
     public func refreshRFMBreakpoints(at now: Date) throws -> RFMBreakpoints {
         var recencies: [Double] = []
@@ -28,12 +28,23 @@ extension SQLiteStore {
         return breakpoints
     }
 
-    /// Recomputes the boundaries only when a file was imported after they were computed (a crash between an
-    /// import and its recomputation), so a daemon start does not rescan every customer for nothing.
-    public func refreshRFMBreakpointsIfStale(at now: Date) throws {
-        let lastImport = try writer.read { db in try Double.fetchOne(db, sql: "SELECT MAX(imported_at) FROM imported_file") }
-        if let current = try rfmBreakpoints(), lastImport.map({ $0 <= current.computedAt.timeIntervalSince1970 }) ?? true { return }
-        try refreshRFMBreakpoints(at: now)
+    static let rfmThroughChangeKey = "rfm.through_change"
+
+    /// Recomputes the boundaries and records the customer change number they include (see `RFMRefresh`).
+    @discardableResult
+    public func refreshRFMBreakpoints(at now: Date, throughChange change: Int64) throws -> RFMBreakpoints {
+        let breakpoints = try refreshRFMBreakpoints(at: now)
+        try setValue(String(change), for: Self.rfmThroughChangeKey)
+        return breakpoints
+    }
+
+    /// Active customers changed since the boundaries were last computed.
+    public func customersChangedSinceRFM() throws -> Int {
+        let through = try value(for: Self.rfmThroughChangeKey).flatMap { Int64($0) } ?? 0
+        return try writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customer INDEXED BY customer_change WHERE change_seq > ? AND active = 1",
+                             arguments: [through]) ?? 0
+        }
     }
 
     /// The boundaries of the last recomputation; nil before the first customer import.

@@ -99,4 +99,22 @@ struct PolicyConfigTests {
         #expect(malformed.key == "segments.churn-risk")
         #expect(malformed.line == 2)
     }
+
+    @Test("rfm: how often the boundaries are recomputed; out-of-range values are refused with the key")
+    func rfmRefresh() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("beckon-rfm-\(UUID().uuidString)")
+        let etc = folder.appendingPathComponent("etc")
+        try FileManager.default.createDirectory(at: etc.appendingPathComponent("campaigns"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = etc.appendingPathComponent("beckon.yaml")
+        #expect(try BeckonConfiguration.load(file: { try! Data().write(to: file); return file }()).rfmRefresh == RFMRefresh())
+        try Data("rfm:\n  refresh_minutes: 15\n  refresh_changed_percent: 5\n".utf8).write(to: file)
+        #expect(try BeckonConfiguration.load(file: file).rfmRefresh == RFMRefresh(minimumInterval: 900, changedShare: 0.05))
+        for (text, key) in [("rfm:\n  refresh_changed_percent: 0\n", "rfm.refresh_changed_percent"), ("rfm:\n  refresh_minutes: -1\n", "rfm.refresh_minutes"),
+                            ("rfm:\n  every: 5\n", "rfm.every")] {
+            try Data(text.utf8).write(to: file)
+            let error = try #require(throws: ConfigError.self) { try BeckonConfiguration.load(file: file) }
+            #expect(error.key == key, "\(error)")
+        }
+    }
 }

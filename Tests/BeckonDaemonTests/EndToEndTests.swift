@@ -126,6 +126,30 @@ struct EndToEndTests {
         #expect(home.files(under: "outbox/messages").count == 1)
     }
 
+    @Test("a one-row customer file plans that customer only and leaves the RFM boundaries until they are due")
+    func oneRowFile() async throws {
+        let home = try TemporaryHome()
+        let rows = (1...10).map { "C\($0),客户\($0),+861380013\(String(format: "%04d", $0)),1990-03-0\($0 % 9 + 1),\($0)" }
+        try home.write("customer_id,name,phone,birthday,order_count\n" + rows.joined(separator: "\n") + "\n", to: "customers.csv")
+        let first = try await engine(home, at: Self.instant).runCycle()
+        #expect(first.evaluatedCustomers == 10)
+        let store = try SQLiteStore(path: home.configuration(campaigns: []).database.path)
+        let computed = try #require(try store.rfmBreakpoints())
+        #expect(computed.population == 10)
+
+        try home.write("customer_id,name,phone,birthday,order_count\nC3,客户3,+8613800130003,1990-03-04,7\n", to: "one.csv")
+        let one = try await engine(home, at: Self.instant.addingTimeInterval(600)).runCycle()
+        #expect(one.evaluatedCustomers == 1, "only the customer the file changed")
+        #expect(try store.rfmBreakpoints()?.computedAt == computed.computedAt, "within the hour: not recomputed for one row")
+        // The same rows again, in another file (so not skipped as a duplicate file): nothing written, nobody evaluated.
+        try home.write("customer_id,name,phone,birthday,order_count\nC4,客户4,+8613800130004,1990-03-05,4\nC3,客户3,+8613800130003,1990-03-04,7\n",
+                       to: "again.csv")
+        #expect(try await engine(home, at: Self.instant.addingTimeInterval(700)).runCycle().evaluatedCustomers == 0)
+        // An hour after the last computation, the one change (10% of the customers) is enough.
+        _ = try await engine(home, at: Self.instant.addingTimeInterval(3_700)).runCycle()
+        #expect(try store.rfmBreakpoints()?.computedAt == Self.instant.addingTimeInterval(3_700))
+    }
+
     @Test("the customer in New York gets the message once their own day begins")
     func birthdayInCustomersZone() async throws {
         let home = try TemporaryHome()

@@ -86,3 +86,23 @@ struct RFMTests {
         #expect(AudienceRule(conditions: [try AudienceRule.parse("rfm_r <= 5")]).exclusion(of: unscored, in: context) == "rfm_r <= 5 (rfm_r is not scored yet)")
     }
 }
+
+@Suite("When the RFM boundaries are recomputed")
+struct RFMRefreshTests {
+    static let computed = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test("never more often than the interval, then when enough changed or before a pass over everyone", arguments: [
+        // (computed, minutes later, population, changed, everyone next, due)
+        (false, 0.0, 0, 0, false, true),
+        (true, 30.0, 1_000, 500, true, false),
+        (true, 61.0, 1_000, 0, true, false),
+        (true, 61.0, 1_000, 9, false, false),
+        (true, 61.0, 1_000, 10, false, true),
+        (true, 61.0, 1_000, 1, true, true),
+    ])
+    func due(computed: Bool, minutes: Double, population: Int, changed: Int, everyone: Bool, due: Bool) {
+        let refresh = RFMRefresh(minimumInterval: 3_600, changedShare: 0.01)
+        #expect(refresh.isDue(computedAt: computed ? Self.computed : nil, population: population, changed: changed,
+                              everyoneNext: everyone, now: Self.computed.addingTimeInterval(minutes * 60)) == due)
+    }
+}
