@@ -191,8 +191,8 @@ public struct CycleService: Service {
             }
             let dropped = try dropMessages(ofRemoved: accepted.removedCampaigns, using: next)
             // A changed template applies to what has not gone yet.
-            let retexted = try WaitingMessageRetext.apply(to: accepted.configuration.campaigns, planner: next.planner,
-                                                          store: next.store, at: next.clock.now)
+            let changed = WaitingMessageRetext.changedComposition(from: engine.configuration, to: accepted.configuration)
+            let retexted = try WaitingMessageRetext.apply(to: changed, planner: next.planner, store: next.store, at: next.clock.now)
             record.configHash = accepted.hash
             record.configLoadedAt = at
             record.reloadFailure = nil

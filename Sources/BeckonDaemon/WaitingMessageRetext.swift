@@ -1,3 +1,4 @@
+import BeckonConfig
 import BeckonCore
 import BeckonStore
 import Foundation
@@ -28,6 +29,17 @@ enum WaitingMessageRetext {
             changed.append(.init(key: waiting.key, text: composed.text, variant: composed.variant))
         }
         return try store.replaceWaitingTexts(changed, at: now)
+    }
+
+    /// The campaigns whose messages would read differently now: their template, variants or category changed,
+    /// or the `content:` section (signature, opt-out line) did. The others' waiting messages are not read at all.
+    static func changedComposition(from running: BeckonConfiguration, to next: BeckonConfiguration) -> [Campaign] {
+        let before = Dictionary(running.campaigns.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return next.campaigns.filter { campaign in
+            guard let old = before[campaign.id] else { return false }
+            return running.content != next.content || old.template != campaign.template || old.variants != campaign.variants
+                || old.category != campaign.category
+        }
     }
 
     static func composedFromEvents(_ campaign: Campaign) -> Bool {

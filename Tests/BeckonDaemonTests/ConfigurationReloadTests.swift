@@ -48,6 +48,12 @@ struct ConfigurationReloadTests {
         #expect(accepted.restartOnly.contains("tick_seconds") && accepted.restartOnly.contains("log_format")
                 && accepted.restartOnly.contains("server"), "\(accepted.restartOnly)")
         #expect(accepted.hash == ConfigurationHash.of(folder: etc.file.deletingLastPathComponent()))
+        // Only a campaign whose text would change is composed again.
+        #expect(WaitingMessageRetext.changedComposition(from: running, to: accepted.configuration).isEmpty)
+        try etc.write(main: "tick_seconds: 60\n", campaigns: ["birthday": Self.birthday.replacingOccurrences(of: "生日快乐", with: "生日好"),
+                                                            "recall": Self.recall])
+        let edited = try reload.load(replacing: running, store: store)
+        #expect(WaitingMessageRetext.changedComposition(from: running, to: edited.configuration).map(\.id) == ["birthday"])
         #expect(accepted.hash != ConfigurationHash.of(folder: etc.root))
     }
 
