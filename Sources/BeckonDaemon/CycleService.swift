@@ -152,6 +152,11 @@ public struct CycleService: Service {
             record.lastCycle = .init(at: at, files: report.files.count, planned: report.planned, sent: report.dispatch.sent,
                                      failed: report.dispatch.failed, expired: report.dispatch.expired, retried: report.dispatch.retried)
             record.lastCycleError = nil
+            if let problem = report.dispatch.lastProblem {
+                record.lastSendProblem = .init(at: ISOInstant.format(problem.at, in: engine.configuration.timeZone), key: problem.key,
+                                               channel: problem.channel, reason: problem.reason, providerCode: problem.providerCode,
+                                               retrying: problem.retrying)
+            }
             if let file = report.files.last(where: { $0.kind != .waiting }) {
                 record.lastInboxFile = .init(at: at, file: file.file, outcome: file.kind.rawValue, rows: file.rows,
                                              rejectedRows: file.rejectedRows, detail: file.detail)

@@ -14,6 +14,17 @@ public struct DaemonRecord: Codable, Hashable, Sendable {
     public var lastInboxFile: InboxFileTaken?
     /// The last cycle that failed as a whole (the store, a disk), with when.
     public var lastCycleError: String?
+    /// The last send that failed or went back for a retry, in any cycle.
+    public var lastSendProblem: SendProblem?
+
+    public struct SendProblem: Codable, Hashable, Sendable {
+        public var at: String
+        public var key: String
+        public var channel: String
+        public var reason: String
+        public var providerCode: String
+        public var retrying: Bool
+    }
 
     public struct ReloadFailure: Codable, Hashable, Sendable {
         public var at: String

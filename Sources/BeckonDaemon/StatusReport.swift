@@ -21,6 +21,8 @@ public struct StatusReport: Codable, Hashable, Sendable {
     public var reportLagSeconds: Int?
     public var lastCycle: DaemonRecord.CycleSummary?
     public var lastCycleError: String?
+    /// The last send that failed or went back for a retry (recorded by the daemon; transient ones have no receipt).
+    public var lastSendProblem: DaemonRecord.SendProblem?
     public var lastInboxFile: DaemonRecord.InboxFileTaken?
 
     /// The process holding the store's lock: the daemon (`beckon run`) or another writing command.
@@ -103,6 +105,7 @@ public struct StatusReport: Codable, Hashable, Sendable {
             reportLagSeconds: oldestAwaiting.map { max(0, Int(now.timeIntervalSince($0))) },
             lastCycle: record?.lastCycle,
             lastCycleError: record?.lastCycleError,
+            lastSendProblem: record?.lastSendProblem,
             lastInboxFile: record?.lastInboxFile ?? ledger.lastImport.map {
                 DaemonRecord.InboxFileTaken(at: format($0.at), file: $0.name, outcome: "imported", rows: $0.rows,
                                             rejectedRows: $0.rejectedRows, detail: "")

@@ -66,6 +66,8 @@ public struct Dispatcher: Sendable {
         public var unknown = 0
         public var firstEventAt: Date?
         public var lastEventAt: Date?
+        /// The last send of the pass that failed or is to be retried (a gateway down shows here first).
+        public var lastProblem: SendProblem?
 
         public init() {}
 
@@ -333,6 +335,17 @@ public struct Dispatcher: Sendable {
         }
     }
 
+    /// A send that did not go: which message, through which channel, what the gateway or the channel said.
+    public struct SendProblem: Hashable, Sendable {
+        public var key: String
+        public var channel: String
+        public var reason: String
+        public var providerCode: String
+        /// True when it will be tried again (a transient failure), false when it failed for good.
+        public var retrying: Bool
+        public var at: Date
+    }
+
     /// Records a chunk of answers in one transaction.
     func record(_ answers: [Answer], into summary: inout Summary) throws {
         guard !answers.isEmpty else { return }
@@ -346,6 +359,10 @@ public struct Dispatcher: Sendable {
             if result.retryAt != nil { summary.retried += 1 }
             else if result.status == .failed { summary.failed += 1 }
             else { summary.sent += 1 }
+            if result.retryAt != nil || result.status == .failed {
+                summary.lastProblem = SendProblem(key: result.key.description, channel: result.channel ?? "", reason: result.reasonCode ?? "",
+                                                  providerCode: result.providerCode ?? "", retrying: result.retryAt != nil, at: recordedAt)
+            }
         }
     }
 

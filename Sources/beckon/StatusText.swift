@@ -47,6 +47,11 @@ enum StatusText {
         if let failure = report.lastFailure {
             lines.append("last failure: \(failure.key) \(failure.reason)" + (failure.providerCode.isEmpty ? "" : " (\(failure.providerCode))") + " at \(failure.at)")
         }
+        if let problem = report.lastSendProblem {
+            lines.append("last send problem: \(problem.key) through \(problem.channel): \(problem.reason)"
+                         + (problem.providerCode.isEmpty ? "" : " (\(problem.providerCode))")
+                         + " at \(problem.at), \(problem.retrying ? "to be retried" : "failed")")
+        }
         if let lag = report.reportLagSeconds {
             lines.append("delivery reports: the oldest awaited was sent \(lag) s ago; last report \(report.lastReportAt ?? "never")")
         } else if let last = report.lastReportAt {
