@@ -1,11 +1,14 @@
 import BeckonCore
 import BeckonDaemon
 import BeckonDispatch
+import BeckonStore
 import Foundation
 
 /// The human summary `run --once` prints.
 enum CycleReportText {
-    static func render(_ report: BeckonEngine.CycleReport, recovered: Dispatcher.Summary, at now: Date, zone: TimeZone) -> String {
+    /// - Parameter pauses: what `beckon pause` holds back, said last: it explains why due messages did not go.
+    static func render(_ report: BeckonEngine.CycleReport, recovered: Dispatcher.Summary, at now: Date, zone: TimeZone,
+                       pauses: [SendPause] = []) -> String {
         var lines = ["cycle at \(ISOInstant.format(now, in: zone))"]
         if recovered.recovered + recovered.unknown > 0 {
             lines.append("  recovered after a crash: \(recovered.recovered) resent, \(recovered.unknown) unknown")
@@ -28,6 +31,9 @@ enum CycleReportText {
         for file in report.receiptFiles { lines.append("  receipts: \(file.path)") }
         if let next = report.nextSendAt {
             lines.append("  waiting: \(report.waiting) message(s) scheduled, the first at \(ISOInstant.format(next, in: zone)) (within send windows, outside quiet hours)")
+        }
+        if !pauses.isEmpty {
+            lines += PauseTargets.describe(pauses, zone: zone).split(separator: "\n").map { "  \($0) (beckon resume lifts it)" }
         }
         return lines.joined(separator: "\n")
     }

@@ -80,7 +80,8 @@ struct RunCommand: AsyncParsableCommand {
         if once {
             let recovered = try engine.recover()
             let report = try await engine.runCycle()
-            print(CycleReportText.render(report, recovered: recovered, at: clock.now, zone: configuration.timeZone))
+            print(CycleReportText.render(report, recovered: recovered, at: clock.now, zone: configuration.timeZone,
+                                         pauses: try store.sendPauses()))
         } else {
             // SIGHUP: the same store, clock and dispatch control, the configuration on disk.
             let reloading = CycleService.Reloading(reload: ConfigurationReload(file: URL(fileURLWithPath: options.config))) { [clock] next in

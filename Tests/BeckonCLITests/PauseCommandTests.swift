@@ -63,5 +63,9 @@ struct PauseCommandTests {
         let resumed = try BeckonBinary.run(["resume", "--campaign", "evening"] + config)
         #expect(resumed.stdout.contains("1 pause(s) lifted") && resumed.stdout.contains("paused: channel outbox"), "\(resumed.stdout)")
         #expect(!resumed.stdout.contains("campaign evening"))
+        // run --once says why nothing went through the paused channel.
+        let once = try BeckonBinary.run(["run", "--once"] + config)
+        #expect(once.status == 0 && once.stdout.contains("paused: channel outbox since") && once.stdout.contains("beckon resume lifts it"),
+                "\(once.stdout)\(once.stderr)")
     }
 }
