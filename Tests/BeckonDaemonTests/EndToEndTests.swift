@@ -150,6 +150,26 @@ struct EndToEndTests {
         #expect(try store.rfmBreakpoints()?.computedAt == Self.instant.addingTimeInterval(3_700))
     }
 
+    @Test("a pass asked to stop ends between batches, marks nothing planned, and the next pass plans the rest once")
+    func stopMidPass() async throws {
+        let home = try TemporaryHome()
+        let rows = (1...25_000).map { "C\(String(format: "%05d", $0)),客户,+86138\(String(format: "%08d", $0)),1990-11-24" }
+        try home.write("customer_id,name,phone,birthday\n" + rows.joined(separator: "\n") + "\n", to: "customers.csv")
+        let configuration = home.configuration(campaigns: [Self.birthdayCampaign])
+        let store = try SQLiteStore(path: configuration.database.path)
+        let asked = CallCounter()
+        // Stop once the first batch of 10,000 has been planned.
+        let stopping = try BeckonEngine(configuration: configuration, store: store, clock: FixedClock(Self.instant.addingTimeInterval(-3_600)),
+                                        fileClock: FixedClock(Date(timeIntervalSinceNow: 3600)), logger: Logger(label: "test"),
+                                        shouldStop: { asked.increment() > 1 })
+        await #expect(throws: CancellationError.self) { _ = try await stopping.runCycle() }
+        #expect(try store.value(for: "planner.evaluated_through") == nil, "nothing marked planned")
+        let planned = try store.scheduledOutlook().count
+        #expect(planned == 10_000, "the first batch's messages are written, once")
+        let resumed = try await engine(home, at: Self.instant.addingTimeInterval(-3_500)).runCycle()
+        #expect(resumed.planned == 15_000 && resumed.alreadyPlanned == 10_000)
+    }
+
     @Test("the customer in New York gets the message once their own day begins")
     func birthdayInCustomersZone() async throws {
         let home = try TemporaryHome()
@@ -184,4 +204,11 @@ struct EndToEndTests {
         let entry = try store.entry(for: MessageKey(campaign: "birthday", wave: 0, customer: "C1", localDate: LocalDate(year: 2026, month: 11, day: 24)!))
         #expect(entry?.status == .expired)
     }
+}
+
+/// A thread-safe count of calls, for a `shouldStop` that answers yes after some.
+final class CallCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func increment() -> Int { lock.withLock { value += 1; return value } }
 }
