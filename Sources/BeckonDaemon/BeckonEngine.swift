@@ -27,6 +27,8 @@ public final class BeckonEngine: Sendable {
     let fingerprint: String
     /// Asked between planning batches: true once the daemon must stop (SIGTERM), so a long pass ends within a batch.
     let shouldStop: @Sendable () -> Bool
+    /// How long one slice of a pass over everyone runs in the daemon before the cycle goes on to dispatch.
+    let planningSlice: Duration
 
     /// The token HTTP callers must present (also inside the DLR URLs handed to gateways).
     public let token: String
@@ -41,6 +43,8 @@ public final class BeckonEngine: Sendable {
         public var alreadyPlanned = 0
         /// Customers the plan step evaluated (each time it did: a customer in two of its passes counts twice).
         public var evaluatedCustomers = 0
+        /// A pass over everyone was sliced and goes on at the next cycle (the daemon runs it at once).
+        public var planningIncomplete = false
         /// Occurrences the policy stopped at planning time, by reason code (suppressed, dropped, expired).
         public var decided: [String: Int] = [:]
         public var dispatch = Dispatcher.Summary()
@@ -55,7 +59,9 @@ public final class BeckonEngine: Sendable {
     public init(configuration: BeckonConfiguration, store: SQLiteStore, clock: any WallClock,
                 fileClock: any WallClock = SystemClock(), logger: Logger, control: (any DispatchControl)? = nil,
                 incrementalPlanning: Bool = true,
-                shouldStop: @escaping @Sendable () -> Bool = { Task.isShuttingDownGracefully || Task.isCancelled }) throws {
+                shouldStop: @escaping @Sendable () -> Bool = { Task.isShuttingDownGracefully || Task.isCancelled },
+                planningSlice: Duration = .seconds(2)) throws {
+        self.planningSlice = planningSlice
         self.configuration = configuration
         self.incrementalPlanning = incrementalPlanning
         self.shouldStop = shouldStop
@@ -98,13 +104,15 @@ public final class BeckonEngine: Sendable {
         return summary
     }
 
-    public func runCycle() async throws -> CycleReport {
+    /// - Parameter planInSlices: plan a long pass in slices of about `planningSlice` (the daemon); otherwise
+    ///   the whole pass (`run --once`, tests).
+    public func runCycle(planInSlices: Bool = false) async throws -> CycleReport {
         var report = CycleReport()
         let now = clock.now
         var phase = PhaseTimer()
         report.files = inbox.processReadyFiles(now: now, timeZone: configuration.timeZone)
         phase.lap("inbox")
-        try plan(through: now, into: &report)
+        try plan(through: now, into: &report, inSlices: planInSlices)
         phase.lap("plan")
         try await dispatcher.dispatchDue(into: &report.dispatch)
         for (channel, bucket) in await dispatcher.rateSnapshots() {
@@ -145,11 +153,12 @@ public final class BeckonEngine: Sendable {
     /// otherwise the customers changed since the last pass, the event campaigns' customers with events, and the
     /// cron and RFM campaigns whose instant or boundaries came. The ledger that results is the one a pass over
     /// everyone writes; a property test holds the two to it.
-    func plan(through now: Date, into report: inout CycleReport) throws {
+    func plan(through now: Date, into report: inout CycleReport, inSlices: Bool = false) throws {
         let window = try Self.planningWindow(through: now, in: store)
         let arrivals = try EventArrivals.read(from: store)
         var breakpoints = try store.rfmBreakpoints()
         var marks = try PlanningMarks.read(from: store)
+        var pass = try PlanningPass.read(from: store)
         let latestChange = try store.lastCustomerChange()
         func scope() -> PlanningScope {
             PlanningScope.decide(window: window, marks: marks, fingerprint: fingerprint, configuration: configuration,
@@ -157,16 +166,26 @@ public final class BeckonEngine: Sendable {
         }
         // New RFM boundaries when due, before the campaigns that read them plan (then they plan everyone). Decided
         // on what this pass would evaluate incrementally, so that the boundaries do not depend on the strategy.
-        let changedSinceRFM = breakpoints == nil ? 0 : try store.customersChangedSinceRFM()
-        if configuration.rfmRefresh.isDue(computedAt: breakpoints?.computedAt, population: breakpoints?.population ?? 0,
-                                          changed: changedSinceRFM, everyoneNext: scope().everyone, now: now) {
-            breakpoints = try store.refreshRFMBreakpoints(at: now, throughChange: latestChange)
+        if pass == nil {
+            let changedSinceRFM = breakpoints == nil ? 0 : try store.customersChangedSinceRFM()
+            if configuration.rfmRefresh.isDue(computedAt: breakpoints?.computedAt, population: breakpoints?.population ?? 0,
+                                              changed: changedSinceRFM, everyoneNext: scope().everyone, now: now) {
+                breakpoints = try store.refreshRFMBreakpoints(at: now, throughChange: latestChange)
+            }
         }
         let scope = incrementalPlanning ? scope() : .everything("incremental planning is off")
+        if pass == nil, scope.everyone || !scope.campaignsForEveryone.isEmpty {
+            if scope.everyone { logger.debug("planning everyone", metadata: ["reason": "\(scope.reason)"]) }
+            // A pass over everyone for every campaign covers every change and arrival so far.
+            pass = PlanningPass(campaigns: scope.everyone ? nil : scope.campaignsForEveryone.sorted(), startedAt: now.timeIntervalSince1970,
+                                changesThrough: scope.everyone ? latestChange : marks.customersPlannedThrough,
+                                arrivalsThrough: scope.everyone ? arrivals.latest : arrivals.plannedThrough, fingerprint: fingerprint,
+                                zones: scope.everyone ? [] : (marks.zones ?? []).sorted())
+        }
         let writer = PlanWriter(store: store, now: now)
         // A failed read or plan still lets the batch being written finish before the error goes up.
         defer { _ = try? writer.finish() }
-        var zones = scope.everyone ? Set<String>() : (marks.zones ?? [])
+        var zones = Set(pass?.zones ?? []).union(pass?.everyone == true ? [] : (marks.zones ?? []))
         var evaluated = 0
 
         func plan(_ batch: [Customer], with planner: Planner) throws {
@@ -185,28 +204,43 @@ public final class BeckonEngine: Sendable {
             try writer.enqueue(result.messages, decided: decided)
         }
 
-        if scope.everyone {
-            logger.debug("planning everyone", metadata: ["reason": "\(scope.reason)"])
-            try store.forEachActiveCustomerBatch(batchSize: 10_000) { try plan($0, with: planner) }
-        } else {
-            if !scope.campaignsForEveryone.isEmpty {
-                let some = planner.restricted(to: scope.campaignsForEveryone)
-                try store.forEachActiveCustomerBatch(batchSize: 10_000) { try plan($0, with: some) }
+        // What changed since the last look: customers a file changed (every campaign), and the event campaigns'
+        // customers with events that arrived or came due. A pass over everyone that starts now covers these.
+        let changesAfter = pass?.everyone == true ? pass!.changesThrough : marks.customersPlannedThrough
+        if latestChange > changesAfter {
+            try store.forEachActiveCustomerChanged(after: changesAfter, batchSize: 10_000) { try plan($0, with: planner) }
+        }
+        if !scope.eventCampaigns.isEmpty {
+            let events = planner.restricted(to: scope.eventCampaigns)
+            let spans = events.campaigns.compactMap { campaign -> (name: String, interval: DateInterval)? in
+                guard case .event(let rule) = campaign.trigger else { return nil }
+                return (rule.event, DateInterval(start: window.start.addingTimeInterval(-rule.delay), end: window.end.addingTimeInterval(-rule.delay)))
             }
-            if latestChange > marks.customersPlannedThrough {
-                try store.forEachActiveCustomerChanged(after: marks.customersPlannedThrough, batchSize: 10_000) { try plan($0, with: planner) }
+            let after = pass?.everyone == true ? pass!.arrivalsThrough : arrivals.plannedThrough
+            let ids = try store.eventCustomerIDs(arrivedAfter: after, at: pass?.everyone == true ? [] : spans).sorted()
+            for start in stride(from: 0, to: ids.count, by: 10_000) {
+                try plan(try store.activeCustomers(ids: Array(ids[start..<min(start + 10_000, ids.count)])), with: events)
             }
-            if !scope.eventCampaigns.isEmpty {
-                let events = planner.restricted(to: scope.eventCampaigns)
-                let spans = events.campaigns.compactMap { campaign -> (name: String, interval: DateInterval)? in
-                    guard case .event(let rule) = campaign.trigger else { return nil }
-                    return (rule.event, DateInterval(start: window.start.addingTimeInterval(-rule.delay), end: window.end.addingTimeInterval(-rule.delay)))
+        }
+
+        // The pass over everyone: all of it, or a slice of about `planningSlice` in the daemon.
+        var passDone = true
+        if var running = pass {
+            let passPlanner = running.campaigns.map { planner.restricted(to: Set($0)) } ?? planner
+            let started = ContinuousClock.now
+            while true {
+                let batch = try store.activeCustomers(after: running.afterID, limit: 10_000)
+                guard let last = batch.last else { break }
+                try plan(batch, with: passPlanner)
+                running.afterID = last.id
+                // A short page is the last one.
+                if batch.count < 10_000 { break }
+                if inSlices, ContinuousClock.now - started >= planningSlice {
+                    passDone = false
+                    break
                 }
-                let ids = try store.eventCustomerIDs(arrivedAfter: arrivals.plannedThrough, at: spans).sorted()
-                for start in stride(from: 0, to: ids.count, by: 10_000) {
-                    try plan(try store.activeCustomers(ids: Array(ids[start..<min(start + 10_000, ids.count)])), with: events)
-                }
             }
+            pass = running
         }
         let written = try writer.finish()
         report.planned += written.planned
@@ -214,14 +248,26 @@ public final class BeckonEngine: Sendable {
         report.evaluatedCustomers += evaluated
         report.decided.merge(written.decided, uniquingKeysWith: +)
         if !written.decided.isEmpty { report.dispatch.noteEvent(at: now) }
+
         // Written after the messages: a crash in between only re-plans keys the ledger already holds.
+        if var running = pass, !passDone {
+            // Everything up to now that is not the pass's own work is planned; the next cycle goes on after afterID.
+            running.changesThrough = latestChange
+            running.arrivalsThrough = arrivals.latest
+            running.zones = zones.sorted()
+            try running.record(in: store)
+            report.planningIncomplete = true
+            return
+        }
         marks.customersPlannedThrough = latestChange
-        marks.fingerprint = fingerprint
+        marks.fingerprint = pass?.fingerprint ?? fingerprint
         marks.zones = zones
         marks.rfmComputedAt = breakpoints?.computedAt
         try marks.record(in: store)
         try arrivals.recordPlanned(in: store)
-        try store.setValue(String(now.timeIntervalSince1970), for: Self.evaluatedThroughKey)
+        let through = pass.map { Date(timeIntervalSince1970: $0.startedAt) } ?? now
+        if pass != nil { try PlanningPass.clear(in: store) }
+        try store.setValue(String(through.timeIntervalSince1970), for: Self.evaluatedThroughKey)
     }
 
     /// A pass stops between batches when the daemon is asked to stop: nothing is marked planned, so the next

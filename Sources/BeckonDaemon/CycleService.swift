@@ -119,22 +119,29 @@ public struct CycleService: Service {
         try record.save(to: current.store)
 
         _ = try current.recover()
-        await cycle(current, &record)
+        // A long planning pass runs a slice per cycle; the next cycle comes at once, after files and reports.
+        func cycleAgainIfSliced(_ more: Bool) {
+            guard more else { return }
+            cycleDue.raise()
+            continuation.yield()
+        }
+        cycleAgainIfSliced(await cycle(current, &record))
         notifier?.ready(status: statusLine(record))
         for await _ in wakeups.cancelOnGracefulShutdown() {
             notifier?.watchdogPing()
             guard cycleDue.take() else { continue }
             if requests.takeReload() { current = reload(current, &record) }
-            await cycle(current, &record)
+            cycleAgainIfSliced(await cycle(current, &record))
         }
         notifier?.stopping()
         logger.info("stopped gracefully")
     }
 
     /// One cycle; a stop asked for while it runs makes its dispatch claim nothing more.
-    private func cycle(_ engine: BeckonEngine, _ record: inout DaemonRecord) async {
+    /// - Returns: whether a sliced planning pass goes on (run another cycle at once).
+    private func cycle(_ engine: BeckonEngine, _ record: inout DaemonRecord) async -> Bool {
         let requests = self.requests
-        await withGracefulShutdownHandler {
+        return await withGracefulShutdownHandler {
             await runCycle(engine, &record)
         } onGracefulShutdown: {
             requests.requestStop()
@@ -142,10 +149,12 @@ public struct CycleService: Service {
     }
 
     /// A failing cycle is logged and retried on the next wake-up; it never stops the daemon.
-    private func runCycle(_ engine: BeckonEngine, _ record: inout DaemonRecord) async {
+    private func runCycle(_ engine: BeckonEngine, _ record: inout DaemonRecord) async -> Bool {
         let at = timestamp(engine)
+        var more = false
         do {
-            let report = try await engine.runCycle()
+            let report = try await engine.runCycle(planInSlices: true)
+            more = report.planningIncomplete
             if !report.files.isEmpty || report.planned > 0 || report.dispatch != .init() {
                 logger.info("cycle", metadata: report.logMetadata)
             }
@@ -172,6 +181,7 @@ public struct CycleService: Service {
         do { try record.save(to: engine.store) } catch {
             logger.warning("could not record the cycle for beckon status", metadata: ["error": "\(error)"])
         }
+        return more
     }
 
     /// Swaps in the configuration on disk if all of it passes, else keeps `engine` and says why.

@@ -87,6 +87,17 @@ extension SQLiteStore: CustomerStore {
         }
     }
 
+    /// Up to `limit` active customers after `id` in id order (a keyset page: each is its own short read).
+    public func activeCustomers(after id: String, limit: Int) throws -> [Customer] {
+        try writer.read { db in
+            var query = BoundStatement(try db.cachedStatement(
+                sql: "SELECT \(Self.customerColumns) FROM customer WHERE active = 1 AND id > ? ORDER BY id LIMIT ?"))
+            query.bind(id)
+            query.bind(limit)
+            return try query.all(in: db, Self.customer(from:))
+        }
+    }
+
     /// Active customers by id (ids not found or inactive are left out), in id order.
     public func activeCustomers(ids: [String]) throws -> [Customer] {
         guard !ids.isEmpty else { return [] }

@@ -170,6 +170,35 @@ struct EndToEndTests {
         #expect(resumed.planned == 15_000 && resumed.alreadyPlanned == 10_000)
     }
 
+    @Test("a pass over everyone in slices: files between slices are planned at once, every customer once, the window kept")
+    func slicedPass() async throws {
+        let home = try TemporaryHome()
+        let rows = (1...25_000).map { "C\(String(format: "%05d", $0)),客户,+86138\(String(format: "%08d", $0)),1990-11-24" }
+        try home.write("customer_id,name,phone,birthday\n" + rows.joined(separator: "\n") + "\n", to: "customers.csv")
+        let configuration = home.configuration(campaigns: [Self.birthdayCampaign])
+        let store = try SQLiteStore(path: configuration.database.path)
+        func engine(at instant: Date) throws -> BeckonEngine {
+            try BeckonEngine(configuration: configuration, store: store, clock: FixedClock(instant),
+                             fileClock: FixedClock(Date(timeIntervalSinceNow: 3600)), logger: Logger(label: "test"), planningSlice: .zero)
+        }
+        let start = Self.instant.addingTimeInterval(-3_600)
+        // A slice of no time plans one batch of 10,000 and hands over.
+        let first = try await engine(at: start).runCycle(planInSlices: true)
+        #expect(first.planningIncomplete && first.planned == 10_000)
+        // A new customer between slices is planned by the next cycle, ahead of the pass (its id sorts last).
+        try home.write("customer_id,name,phone,birthday\nZ1,新客户,+8613912345678,1990-11-24\n", to: "one.csv")
+        let second = try await engine(at: start.addingTimeInterval(5)).runCycle(planInSlices: true)
+        #expect(second.planningIncomplete)
+        #expect(try store.entries(customerID: "Z1", localDate: LocalDate(iso: "2026-11-24")!).count == 1)
+        let third = try await engine(at: start.addingTimeInterval(10)).runCycle(planInSlices: true)
+        #expect(!third.planningIncomplete)
+        #expect(try store.scheduledOutlook().count == 25_001, "everyone once")
+        #expect(try store.value(for: "planner.evaluated_through") == String(start.timeIntervalSince1970),
+                "the next window starts where the pass began, so nothing after its first slice is missed")
+        let idle = try await engine(at: start.addingTimeInterval(20)).runCycle(planInSlices: true)
+        #expect(idle.evaluatedCustomers == 0 && !idle.planningIncomplete)
+    }
+
     @Test("the customer in New York gets the message once their own day begins")
     func birthdayInCustomersZone() async throws {
         let home = try TemporaryHome()
