@@ -7,28 +7,42 @@ import BeckonStore
 ///
 /// The fields templates may use are the ones `beckon check` knows: the customer's, the attribute columns of a
 /// sample of active customers, and for event campaigns the columns their trigger files brought.
-enum ConfigurationCheck {
+public enum ConfigurationCheck {
     /// The first blocking finding, as a configuration error naming the campaigns folder and the campaign.
     static func firstBlocking(in configuration: BeckonConfiguration, campaignsFolder: String, store: SQLiteStore) throws -> ConfigError? {
-        let checker = ContentCheck(content: configuration.content, knownFields: try attributeFields(in: store),
-                                   eventFields: try store.eventAttributeNames(of: eventNames(of: configuration.campaigns)))
+        let checker = try checker(for: configuration, store: store)
         for campaign in configuration.campaigns {
             let (findings, measures) = checker.check(campaign)
-            if let finding = findings.first(where: { $0.severity == .block }) {
+            if let finding = (findings + channelFindings(campaign, measures, in: configuration)).first(where: { $0.severity == .block }) {
                 return ConfigError(file: campaignsFolder, line: nil, key: finding.variant.isEmpty ? "template" : "variants",
                                    message: "campaign '\(campaign.id)': \(finding.message)")
             }
-            let channels = campaign.channel == BeckonConfiguration.routedChannel
-                ? Set(configuration.routing.routes.values.flatMap { $0 } + configuration.routing.fallback)
-                : [campaign.channel]
-            for channel in configuration.channels where channels.contains(channel.id) {
-                if let long = measures.first(where: { $0.count.segments > channel.maxParts }) {
-                    return ConfigError(file: campaignsFolder, line: nil, key: "template", message:
-                        "campaign '\(campaign.id)': \(long.count.segments) parts exceed channel '\(channel.id)' max_parts \(channel.maxParts): it would fail at dispatch")
-                }
-            }
         }
         return nil
+    }
+
+    /// The content checker with the fields templates may use: the customer's, the attribute columns of a sample
+    /// of active customers, and for event campaigns the columns their trigger files brought (none without a store).
+    public static func checker(for configuration: BeckonConfiguration, store: SQLiteStore?) throws -> ContentCheck {
+        guard let store else { return ContentCheck(content: configuration.content) }
+        return ContentCheck(content: configuration.content, knownFields: try attributeFields(in: store),
+                            eventFields: try store.eventAttributeNames(of: eventNames(of: configuration.campaigns)))
+    }
+
+    /// A message longer than a channel the campaign may go through carries fails at dispatch (never truncated).
+    public static func channelFindings(_ campaign: Campaign, _ measures: [ContentCheck.Measure],
+                                       in configuration: BeckonConfiguration) -> [ContentCheck.Finding] {
+        let channels = campaign.channel == BeckonConfiguration.routedChannel
+            ? Set(configuration.routing.routes.values.flatMap { $0 } + configuration.routing.fallback)
+            : [campaign.channel]
+        var findings: [ContentCheck.Finding] = []
+        for channel in configuration.channels where channels.contains(channel.id) {
+            for measure in measures where measure.count.segments > channel.maxParts {
+                findings.append(.init(severity: .block, campaign: measure.campaign, variant: measure.variant,
+                                      message: "\(measure.count.segments) parts exceed channel '\(channel.id)' max_parts \(channel.maxParts): it would fail at dispatch (never truncated)"))
+            }
+        }
+        return findings
     }
 
     static func attributeFields(in store: SQLiteStore) throws -> Set<String> {

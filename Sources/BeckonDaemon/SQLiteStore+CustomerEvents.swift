@@ -10,12 +10,14 @@ public struct EventArrivals: Sendable, Equatable {
     public var plannedThrough: Int64
     /// The last batch stored: a pass plans through it and then records it as planned.
     public var latest: Int64
+    /// Whether the store holds any event: without one, a pass reads no events for anyone.
+    public var any = true
 
     static let plannedThroughKey = "planner.events_planned_through"
 
     static func read(from store: SQLiteStore) throws -> EventArrivals {
         let planned = try store.value(for: plannedThroughKey).flatMap { Int64($0) } ?? 0
-        return EventArrivals(plannedThrough: planned, latest: try store.lastEventArrival())
+        return EventArrivals(plannedThrough: planned, latest: try store.lastEventArrival(), any: try store.hasEvents())
     }
 
     func recordPlanned(in store: SQLiteStore) throws {
@@ -43,7 +45,7 @@ extension SQLiteStore {
                          arrivals: EventArrivals, now: Date) throws -> [Customer] {
         let lookbacks = campaigns.filter(\.enabled).compactMap(\.trigger.eventLookback)
         let cancelling = campaigns.filter(\.enabled).reduce(into: Set<String>()) { $0.formUnion($1.trigger.cancellingEvents) }
-        guard !lookbacks.isEmpty || !cancelling.isEmpty else { return customers }
+        guard arrivals.any, !lookbacks.isEmpty || !cancelling.isEmpty else { return customers }
         let ids = customers.map(\.id)
         var events: [String: [CustomerEvent]] = [:]
         if let lookback = lookbacks.max() {

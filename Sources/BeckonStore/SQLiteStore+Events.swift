@@ -92,6 +92,11 @@ extension SQLiteStore: EventStore {
         }
     }
 
+    /// Whether any event is stored (one index probe).
+    public func hasEvents() throws -> Bool {
+        try writer.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM customer_event)") ?? false }
+    }
+
     public func lastEventArrival() throws -> Int64 {
         try writer.read { db in try Self.lastEventArrival(in: db) }
     }

@@ -35,8 +35,9 @@ public final class SQLiteStore: Sendable {
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
         configuration.busyMode = .timeout(10)
-        writer = try DatabasePool(path: path, configuration: configuration)
-        try StoreMigrations.migrator.migrate(writer)
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        writer = pool
+        try MigrationLock.whileHeld(database: path) { try StoreMigrations.migrator.migrate(pool) }
     }
 
     /// Opens the store at `path` as its one writer: takes its lock at once (or throws `StoreLock.Failure.held`

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BeckonConfig
 import BeckonCore
+import BeckonDaemon
 import BeckonStore
 import Foundation
 
@@ -24,41 +25,19 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try options.load()
-        // Attribute columns seen in the store are fields templates may use: the customers', and for event
-        // campaigns the columns their trigger files brought.
-        var known = ContentCheck.customerFields
-        var eventFields: [String: Set<String>] = [:]
-        if FileManager.default.fileExists(atPath: configuration.database.path) {
-            let store = try options.openStore(configuration)
-            do {
-                try store.forEachActiveCustomerBatch(batchSize: 1_000) { customers in
-                    for customer in customers { known.formUnion(customer.attributes.keys) }
-                    throw StopScan()
-                }
-            } catch is StopScan {}
-            let events = Set(configuration.campaigns.compactMap { campaign -> String? in
-                if case .event(let rule) = campaign.trigger { return rule.event } else { return nil }
-            })
-            eventFields = try store.eventAttributeNames(of: events)
-        }
-        let checker = ContentCheck(content: configuration.content, knownFields: known, eventFields: eventFields)
+        // The fields templates may use: customer columns and trigger-file columns seen in the store, if there is one.
+        let store = FileManager.default.fileExists(atPath: configuration.database.path) ? try options.openStore(configuration) : nil
+        let checker = try ConfigurationCheck.checker(for: configuration, store: store)
         var worst = ContentCheck.Finding.Severity.info
         print("campaign\tvariant\tchars\tencoding\tunits\tsegments")
         var allFindings: [ContentCheck.Finding] = []
         for campaign in configuration.campaigns {
             var (findings, measures) = checker.check(campaign)
-            // The channel's own limit: a message longer than it can carry would fail at dispatch, so it fails here.
-            let channels = campaign.channel == BeckonConfiguration.routedChannel
-                ? Set(configuration.routing.routes.values.flatMap { $0 } + configuration.routing.fallback)
-                : [campaign.channel]
-            let limits = configuration.channels.filter { channels.contains($0.id) }
             for measure in measures {
                 print("\(measure.campaign)\t\(measure.variant.isEmpty ? "-" : measure.variant)\t\(measure.characters)\t\(measure.count.encoding.rawValue)\t\(measure.count.units)\t\(measure.count.segments)")
-                for channel in limits where measure.count.segments > channel.maxParts {
-                    findings.append(.init(severity: .block, campaign: measure.campaign, variant: measure.variant,
-                                          message: "\(measure.count.segments) parts exceed channel '\(channel.id)' max_parts \(channel.maxParts): it would fail at dispatch (never truncated)"))
-                }
             }
+            // The channel's own limit: a message longer than it can carry would fail at dispatch, so it fails here.
+            findings += ConfigurationCheck.channelFindings(campaign, measures, in: configuration)
             allFindings += findings
             worst = findings.map(\.severity).reduce(worst, max)
         }
@@ -80,5 +59,3 @@ struct CheckCommand: ParsableCommand {
     }
 }
 
-/// Ends a store scan early (only a sample is needed).
-private struct StopScan: Error {}

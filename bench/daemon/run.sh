@@ -13,10 +13,14 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 N="${1:-1000000}"
 IDLE_SECONDS="${IDLE_SECONDS:-600}"
+# The customers' zone (their file's timezone column): pick one where no local midnight falls inside the run,
+# or the idle minutes include the new day's full pass.
+ZONE="${ZONE:-Asia/Shanghai}"
 out=bench/out/daemon
 mkdir -p "$out"
-today=$(TZ=Asia/Shanghai date +%F)
-[ -f "$out/customers-$N-$today.csv" ] || python3 bench/daemon/generate.py "$N" "$out/customers-$N-$today.csv" "$today"
+today=$(TZ=$ZONE date +%F)
+csv="$out/customers-$N-$today-${ZONE//\//_}.csv"
+[ -f "$csv" ] || python3 bench/daemon/generate.py "$N" "$csv" "$today" "$ZONE"
 swift build -c release --scratch-path .build-release --product beckon >/dev/null
 bin=$PWD/.build-release/release/beckon
 clk=$(getconf CLK_TCK)
@@ -25,7 +29,7 @@ home="$out/home"
 rm -rf "$home" && mkdir -p "$home/etc/campaigns" "$home/inbox"
 cp -r etc/calendars etc/routing "$home/etc/"
 cat > "$home/etc/beckon.yaml" <<YAML
-timezone: Asia/Shanghai
+timezone: $ZONE
 tick_seconds: 60
 rescan_seconds: 30
 stable_seconds: 5
@@ -73,7 +77,7 @@ template: "{{name}}，您的{{product | default: \"商品\"}}还在购物车里"
 cfg="$home/etc/beckon.yaml"
 
 echo "importing $N customers..."
-"$bin" import "$out/customers-$N-$today.csv" --config "$cfg" > "$out/import.txt" 2>&1
+"$bin" import "$csv" --config "$cfg" > "$out/import.txt" 2>&1
 tail -1 "$out/import.txt"
 
 # The first full plan of the day, as the daemon's first cycle runs it; its plan phase from the debug log.
@@ -103,8 +107,8 @@ printf 'idle daemon: %.3f%% of one core over %.0f s (target: under 1%%); residen
   "$(echo "($t1 - $t0) / $clk / ($s1 - $s0) * 100" | bc -l)" "$(echo "$s1 - $s0" | bc -l)" "$rss"
 
 # One new customer whose birthday is today, handed over with its .done marker.
-md=$(TZ=Asia/Shanghai date +%m-%d)
-printf 'customer_id,name,phone,birthday,calendar\nNEW000001,新客户,13800138999,1990-%s,solar\n' "$md" > "$home/inbox/.one.csv.part"
+md=$(TZ=$ZONE date +%m-%d)
+printf 'customer_id,name,phone,birthday,calendar,timezone\nNEW000001,新客户,13800138999,1990-%s,solar,%s\n' "$md" "$ZONE" > "$home/inbox/.one.csv.part"
 t0=$(date +%s.%N)
 mv "$home/inbox/.one.csv.part" "$home/inbox/one.csv" && : > "$home/inbox/one.csv.done"
 while [ "$(sqlite3 "$home/var/beckon.sqlite" "SELECT COUNT(*) FROM message WHERE customer_id = 'NEW000001'" 2>/dev/null || echo 0)" = 0 ]; do
