@@ -188,12 +188,19 @@ public final class BeckonEngine: Sendable {
         var zones = Set(pass?.zones ?? []).union(pass?.everyone == true ? [] : (marks.zones ?? []))
         var evaluated = 0
 
-        func plan(_ batch: [Customer], with planner: Planner) throws {
+        /// - Parameter keepsDue: the batch is planned for every campaign, so its customers' next own trigger
+        ///   day is computed again (the days after today: today's is decided now).
+        func plan(_ batch: [Customer], with planner: Planner, keepsDue: Bool = false) throws {
             guard !batch.isEmpty else { return }
             try stopIfShuttingDown()
             let customers = try store.preparedForEvaluation(batch, for: planner.campaigns, window: window, arrivals: arrivals,
                                                             now: now, rfm: breakpoints)
-            for customer in customers { zones.insert(planner.timeZone(for: customer).identifier) }
+            var dues: [(id: String, at: Date?)] = []
+            for customer in customers {
+                let zone = planner.timeZone(for: customer)
+                zones.insert(zone.identifier)
+                if keepsDue { dues.append((customer.id, nextDue(of: customer, in: zone, after: LocalDate(now, in: zone)))) }
+            }
             evaluated += customers.count
             let suppressions = try store.suppressions(customerIDs: customers.map(\.id), phones: customers.map(\.phone))
             let result = planner.plan(customers: customers, window: window, now: now, suppressions: suppressions)
@@ -202,13 +209,20 @@ public final class BeckonEngine: Sendable {
                 return DecidedMessage(message: message, status: decision.verdict.status, reasonCode: reason.code)
             }
             try writer.enqueue(result.messages, decided: decided)
+            try writer.enqueueNextDue(dues)
         }
 
         // What changed since the last look: customers a file changed (every campaign), and the event campaigns'
         // customers with events that arrived or came due. A pass over everyone that starts now covers these.
         let changesAfter = pass?.everyone == true ? pass!.changesThrough : marks.customersPlannedThrough
         if latestChange > changesAfter {
-            try store.forEachActiveCustomerChanged(after: changesAfter, batchSize: 10_000) { try plan($0, with: planner) }
+            try store.forEachActiveCustomerChanged(after: changesAfter, batchSize: 10_000) { try plan($0, with: planner, keepsDue: true) }
+        }
+        if scope.dueCustomers && pass?.everyone != true {
+            let ids = try store.dueCustomerIDs(through: now)
+            for start in stride(from: 0, to: ids.count, by: 10_000) {
+                try plan(try store.activeCustomers(ids: Array(ids[start..<min(start + 10_000, ids.count)])), with: planner, keepsDue: true)
+            }
         }
         if !scope.eventCampaigns.isEmpty {
             let events = planner.restricted(to: scope.eventCampaigns)
@@ -231,7 +245,7 @@ public final class BeckonEngine: Sendable {
             while true {
                 let batch = try store.activeCustomers(after: running.afterID, limit: 10_000)
                 guard let last = batch.last else { break }
-                try plan(batch, with: passPlanner)
+                try plan(batch, with: passPlanner, keepsDue: running.everyone)
                 running.afterID = last.id
                 // A short page is the last one.
                 if batch.count < 10_000 { break }
@@ -263,11 +277,25 @@ public final class BeckonEngine: Sendable {
         marks.fingerprint = pass?.fingerprint ?? fingerprint
         marks.zones = zones
         marks.rfmComputedAt = breakpoints?.computedAt
+        if pass?.everyone == true { marks.dueIndexBuilt = true }
         try marks.record(in: store)
         try arrivals.recordPlanned(in: store)
         let through = pass.map { Date(timeIntervalSince1970: $0.startedAt) } ?? now
         if pass != nil { try PlanningPass.clear(in: store) }
         try store.setValue(String(through.timeIntervalSince1970), for: Self.evaluatedThroughKey)
+    }
+
+    /// When the customer's next own trigger day after `today` begins (their birthday, a date offset), over every
+    /// enabled campaign; nil when none comes.
+    func nextDue(of customer: Customer, in zone: TimeZone, after today: LocalDate) -> Date? {
+        var next: LocalDate?
+        for campaign in planner.campaigns {
+            guard let rule = campaign.trigger.dueDayRule,
+                  let day = rule.nextDueDay(onOrAfter: today.adding(days: 1), for: customer, zone: zone, context: configuration.calendar)
+            else { continue }
+            next = min(next ?? day, day)
+        }
+        return next?.start(in: zone)
     }
 
     /// A pass stops between batches when the daemon is asked to stop: nothing is marked planned, so the next

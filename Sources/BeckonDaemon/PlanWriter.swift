@@ -40,6 +40,12 @@ final class PlanWriter: @unchecked Sendable {
         }
     }
 
+    /// Hands over the next own trigger days of customers just planned, written behind like the messages.
+    func enqueueNextDue(_ dues: [(id: String, at: Date?)]) throws {
+        guard !dues.isEmpty else { return }
+        try writes.submit { [store] in try store.setNextDue(dues) }
+    }
+
     /// Waits for every batch handed over, then reports what was written or the first error.
     func finish() throws -> Totals {
         try writes.finish()

@@ -16,6 +16,8 @@ struct PlanningMarks: Equatable {
     var zones: Set<String>?
     /// When the RFM boundaries the last pass scored with were computed.
     var rfmComputedAt: Date?
+    /// Whether every active customer's `next_due_at` has been computed (by a pass over everyone).
+    var dueIndexBuilt = false
 
     static let key = "planner.marks"
 
@@ -24,6 +26,7 @@ struct PlanningMarks: Equatable {
         var fingerprint: String
         var zones: [String]?
         var rfm: Double?
+        var due: Bool?
     }
 
     static func read(from store: SQLiteStore) throws -> PlanningMarks {
@@ -31,12 +34,12 @@ struct PlanningMarks: Equatable {
             return PlanningMarks()
         }
         return PlanningMarks(customersPlannedThrough: stored.customers, fingerprint: stored.fingerprint, zones: stored.zones.map(Set.init),
-                             rfmComputedAt: stored.rfm.map(Date.init(timeIntervalSince1970:)))
+                             rfmComputedAt: stored.rfm.map(Date.init(timeIntervalSince1970:)), dueIndexBuilt: stored.due ?? false)
     }
 
     func record(in store: SQLiteStore) throws {
         let stored = Stored(customers: customersPlannedThrough, fingerprint: fingerprint, zones: zones?.sorted(),
-                            rfm: rfmComputedAt?.timeIntervalSince1970)
+                            rfm: rfmComputedAt?.timeIntervalSince1970, due: dueIndexBuilt)
         try store.setValue(String(decoding: try JSONEncoder().encode(stored), as: UTF8.self), for: Self.key)
     }
 

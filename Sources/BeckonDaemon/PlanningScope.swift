@@ -13,8 +13,8 @@ struct PlanningScope: Equatable {
     var reason = ""
     /// Campaigns to plan for every active customer (a cron instant in the window, new RFM boundaries).
     var campaignsForEveryone: Set<String> = []
-    /// Customers changed since the last pass: every campaign.
-    var changedCustomers = true
+    /// Customers whose own trigger day (`next_due_at`) has begun: every campaign.
+    var dueCustomers = false
     /// Event campaigns, for customers with events that arrived or came due.
     var eventCampaigns: Set<String> = []
 
@@ -25,19 +25,24 @@ struct PlanningScope: Equatable {
     ///   - marks: what the last pass recorded.
     static func decide(window: DateInterval, marks: PlanningMarks, fingerprint: String, configuration: BeckonConfiguration,
                        rfmComputedAt: Date?) -> PlanningScope {
-        guard let zones = marks.zones else { return .everything("first pass") }
+        guard let zones = marks.zones, marks.dueIndexBuilt else { return .everything("first pass") }
         guard marks.fingerprint == fingerprint else { return .everything("configuration changed") }
         let campaigns = configuration.campaigns.filter(\.enabled)
-        // Day-based triggers (birthdays, offsets, paydays, holidays, presets) and the calendar-day audience
-        // fields change only as a local day begins: in any zone customers live in, or the default one.
+        // Day-based triggers fire, and the calendar-day audience fields change, only as a local day begins: in any
+        // zone customers live in, or the default one. Then the customers whose own day (birthday, date offset)
+        // it is are planned, and everyone for a shared day rule (payday, holiday, preset) that fires on it.
         let allZones = zones.union([configuration.timeZone.identifier]).sorted().compactMap(TimeZone.init(identifier:))
-        for zone in allZones where LocalDate(window.start, in: zone) != LocalDate(window.end, in: zone) {
-            return .everything("a day began in \(zone.identifier)")
-        }
         var scope = PlanningScope()
+        scope.dueCustomers = allZones.contains { LocalDate(window.start, in: $0) != LocalDate(window.end, in: $0) }
         let context = configuration.calendar
         let anyone = Customer(id: "", name: "", phone: "")
         for campaign in campaigns {
+            if scope.dueCustomers, campaign.trigger.isSharedDayRule {
+                let fires = allZones.contains { zone in
+                    !campaign.trigger.rule.occurrences(for: anyone, in: EvaluationWindow(window, in: zone), context: context).isEmpty
+                }
+                if fires { scope.campaignsForEveryone.insert(campaign.id) }
+            }
             switch campaign.trigger {
             case .cron(let rule):
                 // A cron instant in the window, in the rule's zone or any customer's.

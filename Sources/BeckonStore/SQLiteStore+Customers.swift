@@ -98,6 +98,29 @@ extension SQLiteStore: CustomerStore {
         }
     }
 
+    /// Active customers whose next own trigger day has begun by `now` (`next_due_at <= now`), in id order.
+    public func dueCustomerIDs(through now: Date) throws -> [String] {
+        try writer.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT id FROM customer INDEXED BY customer_due WHERE next_due_at <= ? AND active = 1
+                """, arguments: [now.timeIntervalSince1970]).sorted()
+        }
+    }
+
+    /// Records when each customer's next own trigger day begins (nil: none comes).
+    public func setNextDue(_ dues: [(id: String, at: Date?)]) throws {
+        guard !dues.isEmpty else { return }
+        try writer.write { db in
+            let update = try db.cachedStatement(sql: "UPDATE customer SET next_due_at = ? WHERE id = ?")
+            for due in dues {
+                var bound = BoundStatement(update)
+                bound.bind(due.at?.timeIntervalSince1970)
+                bound.bind(due.id)
+                try bound.execute(in: db)
+            }
+        }
+    }
+
     /// Active customers by id (ids not found or inactive are left out), in id order.
     public func activeCustomers(ids: [String]) throws -> [Customer] {
         guard !ids.isEmpty else { return [] }
