@@ -41,9 +41,13 @@ struct GatewayHome {
             template: "【Beckon】{{name}}，您的账户通知"
 
             """.utf8).write(to: root.appendingPathComponent("etc/campaigns/notice.yaml"))
-        // Every customer's birthday is today in Shanghai, so every one is due now.
+        // Every customer's birthday is today in Shanghai, so every one is due now. The daemon reads the real clock
+        // later: a home made in the last minute before Shanghai's midnight would be due yesterday by then, so it
+        // waits for the new day first (at most a minute, in one run of the suite out of a thousand or so).
         var zoned = Calendar(identifier: .gregorian)
         zoned.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        let clock = zoned.dateComponents([.hour, .minute, .second], from: Date())
+        if clock.hour == 23 && clock.minute == 59 { Thread.sleep(forTimeInterval: Double(60 - clock.second!) + 2) }
         let today = zoned.dateComponents([.month, .day], from: Date())
         let birthday = String(format: "1990-%02d-%02d", today.month!, today.day!)
         var csv = "customer_id,name,phone,birthday\n"

@@ -43,6 +43,25 @@ final class InboxFixture {
 
 @Suite("Inbox: real ERP exports")
 struct InboxTests {
+    @Test("a re-import writes only the rows that changed: an unchanged one keeps its source line and change number")
+    func unchangedRowsAreNotWritten() throws {
+        let fixture = try InboxFixture()
+        try fixture.write("customer_id,name,phone,tier\nC1,王芳,13800138000,gold\nC2,李雷,13800138001,silver\n", as: "members-1.csv")
+        _ = fixture.run()
+        let firstChange = try fixture.store.lastCustomerChange()
+        // The next night's export: C1 as it was (now on line 3), C2 with a new tier, C3 new.
+        try fixture.write("customer_id,name,phone,tier\nC3,韩梅梅,13800138002,\nC1,王芳,13800138000,gold\nC2,李雷,13800138001,gold\n",
+                          as: "members-2.csv")
+        let outcome = try #require(fixture.run().first)
+        #expect(outcome.rows == 3)
+        #expect(try fixture.store.customer(id: "C1")?.source == "members-1.csv:2", "unchanged: not written again")
+        #expect(try fixture.store.customer(id: "C2")?.source == "members-2.csv:4")
+        #expect(try fixture.store.customer(id: "C2")?.tier == "gold")
+        var changed: [String] = []
+        try fixture.store.forEachActiveCustomerChanged(after: firstChange, batchSize: 10) { changed += $0.map(\.id) }
+        #expect(changed == ["C2", "C3"], "the planner re-plans the changed and the new, not the unchanged")
+    }
+
     @Test("a GBK export with Chinese column names is converted and mapped")
     func gbk() throws {
         let fixture = try InboxFixture(settings: InboxSettings(aliases: ["会员编号": "customer_id", "姓名": "name", "手机号": "phone", "生日": "birthday"]))
