@@ -60,7 +60,7 @@ struct PolicyPropertyTests {
 
             var ledger = PolicyLedger()
             var sent: [(PlannedMessage, Date)] = []
-            var losers: [(MessageKey, Date)] = []
+            var losers: [(MessageKey, Date, String)] = []
             var plannedAt: [MessageKey: Date] = [:]
             var previous = s.start
             var now = s.start
@@ -72,7 +72,7 @@ struct PolicyPropertyTests {
                 for change in changes {
                     if change.after == .scheduled, let at = change.sendAt { plannedAt[change.key] = at }
                     if change.after == .sent, let row = ledger[change.key] { sent.append((row.message, now)) }
-                    if change.reason?.code == "lower_priority" { losers.append((change.key, now)) }
+                    if change.reason?.code == "lower_priority" { losers.append((change.key, now, change.reason?.detail ?? "")) }
                 }
             }
 
@@ -90,9 +90,13 @@ struct PolicyPropertyTests {
                 #expect(at < message.validUntil)
             }
             // Every trigger here is day-based, so the whole day is known from its first cycle: a loser never
-            // loses to a lower priority, unless it could not have gone at its own time anyway (a rolling cap held
-            // it then, so it took no place), and the day's place was gone when the cap freed.
-            for (loser, at) in losers {
+            // loses to a lower priority. Its receipt names the winners: all of at least its priority (one of them
+            // may still fail to go, expiring in a gap between these coarse cycles, and a lower one then takes the
+            // day), unless it could not have gone at its own time anyway (a rolling cap held it then, so it took no
+            // place), and the day's place was gone when the cap freed.
+            for (loser, at, detail) in losers {
+                let named = detail.matches(of: /\(priority (\d+),/).compactMap { Int($0.output.1) }
+                if !named.isEmpty, named.allSatisfy({ $0 >= priorities[loser.campaign]! }) { continue }
                 let customer = byID[loser.customer]!
                 let zone = planner.timeZone(for: customer)
                 let day = LocalDate(at, in: zone)
