@@ -147,15 +147,9 @@ extension SQLiteStore: CustomerStore {
 
     public func forEachActiveCustomerBatch(batchSize: Int, _ body: ([Customer]) throws -> Void) throws {
         var after = ""
+        // Keyset pagination: each batch is its own short read, so a long scan never pins the WAL.
         while true {
-            // Keyset pagination: each batch is its own short read, so a long scan never pins the WAL.
-            let batch = try writer.read { db in
-                var query = BoundStatement(try db.cachedStatement(
-                    sql: "SELECT \(Self.customerColumns) FROM customer WHERE active = 1 AND id > ? ORDER BY id LIMIT ?"))
-                query.bind(after)
-                query.bind(batchSize)
-                return try query.all(in: db, Self.customer(from:))
-            }
+            let batch = try activeCustomers(after: after, limit: batchSize)
             guard let last = batch.last else { return }
             try body(batch)
             after = last.id
