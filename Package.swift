@@ -74,6 +74,7 @@ let package = Package(
             dependencies: [
                 "BeckonCore", "BeckonStore", "BeckonInbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -105,6 +106,12 @@ let package = Package(
         .executableTarget(name: "beckon-bench-calendar", dependencies: ["BeckonCore"], path: "bench/calendar", exclude: ["run.sh"]),
         .executableTarget(name: "beckon-bench-gateway", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
                           path: "bench/dispatch/gateway"),
+        .executableTarget(name: "beckon-bench-redirect", dependencies: [
+            "BeckonCore", "BeckonStore", "BeckonServer",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "bench/redirect", exclude: ["run.sh", "tokens.lua"]),
         .testTarget(
             name: "BeckonCoreTests",
             dependencies: ["BeckonCore", .product(name: "PropertyBased", package: "swift-property-based")]
@@ -123,9 +130,14 @@ let package = Package(
         .testTarget(name: "BeckonDispatchTests", dependencies: ["BeckonDispatch", "BeckonStore", "GatewaySupport"]),
         .testTarget(name: "BeckonServerTests", dependencies: ["BeckonServer", "BeckonStore", "BeckonCore",
             .product(name: "Prometheus", package: "swift-prometheus"),
-            .product(name: "HummingbirdTesting", package: "hummingbird")]),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "BeckonDaemonTests", dependencies: ["BeckonDaemon", "BeckonConfig", "BeckonStore", "BeckonServer", "GatewaySupport",
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Crypto", package: "swift-crypto")]),
         // Runs the built `beckon` binary: the command line is a contract that scripts rely on.
         .testTarget(name: "BeckonCLITests", dependencies: ["beckon", "BeckonStore", "GatewaySupport",

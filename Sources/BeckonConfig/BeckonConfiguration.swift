@@ -49,6 +49,8 @@ public struct BeckonConfiguration: Sendable {
     public var optInKeywords: [String]?
     /// Delivery reports, replies, health and metrics (the `server:` section).
     public var server: ServerConfiguration
+    /// Tracked short links and their redirect listener (the `links:` section); nil: none.
+    public var links: LinkConfiguration?
     /// Channels for campaigns with `channel: route` (the `routing:` section).
     public var routing = RoutingConfiguration()
     /// Whether an opt-out reply stops every campaign (`all`, the default) or only those sent through channels
@@ -65,7 +67,7 @@ public struct BeckonConfiguration: Sendable {
 
     static let keys: Set<String> = ["inbox", "outbox", "database", "timezone", "tick_seconds", "rescan_seconds",
                                     "stable_seconds", "drain_seconds", "log_format", "log_file", "channels", "policy", "content", "columns", "encoding", "opt_out_keywords", "opt_in_keywords", "segments", "rfm",
-                                    "server", "routing", "opt_out_scope", "receipts"]
+                                    "server", "routing", "opt_out_scope", "receipts", "links"]
 
     public init(home: URL, inbox: URL, outbox: URL, database: URL, timeZone: TimeZone, tickSeconds: Double = 60,
                 rescanSeconds: Double = 30, stableSeconds: Double = 5, channels: [ChannelConfiguration] = [.defaultOutbox],
@@ -164,6 +166,12 @@ public struct BeckonConfiguration: Sendable {
             configuration.receiptsJSONLines = try node.optional("jsonl")?.bool() ?? false
         }
         configuration.content = try root.optional("content")?.contentPolicy() ?? ContentPolicy()
+        configuration.links = try root.optional("links").map(LinkConfiguration.parse)
+        configuration.content.links = configuration.links?.settings
+        if configuration.links == nil, let campaign = campaigns.first(where: { $0.trackedLink != .perMessage }) {
+            throw ConfigError(file: etc.appendingPathComponent("campaigns").path + " (\(campaign.id))", line: nil, key: "tracked_link",
+                              message: "tracked_link: \(campaign.trackedLink.rawValue) needs tracked links: add a links: section to \(file.path)")
+        }
         if let node = try root.optional("segments") {
             configuration.policy.segments = try node.mapping().map { name, value in
                 do { return try RFMSegment(name: name, parsing: try value.string()) } catch let error as RFMSegmentError { throw value.error("\(error)") }

@@ -3,7 +3,7 @@ import Foundation
 
 /// Loads `etc/campaigns/*.yaml`, one campaign per file, in file-name order.
 public enum CampaignLoader {
-    static let keys = Set(["id", "name", "category", "priority", "trigger", "template", "template_file", "variants", "channel", "enabled", "audience"])
+    static let keys = Set(["id", "name", "category", "priority", "trigger", "template", "template_file", "variants", "channel", "enabled", "audience", "tracked_link"])
         .union(ConfigNode.campaignPolicyKeys)
 
     public static func load(directory: URL) throws -> [Campaign] {
@@ -71,6 +71,7 @@ public enum CampaignLoader {
             })
         }
         campaign.variants = try root.optional("variants")?.variants(templates: template(in:)) ?? []
+        campaign.trackedLink = try root.optional("tracked_link")?.oneOf(LinkScope.self) ?? .perMessage
         return campaign
     }
 }

@@ -15,7 +15,8 @@ public enum BeckonDaemon {
         MetricsSystem.bootstrap(HelpfulMetricsFactory(registry: registry))
     }
 
-    /// The cycle service, and the HTTP server unless `server.port` is 0.
+    /// The cycle service, the HTTP server unless `server.port` is 0, and the redirect listener for tracked
+    /// links with its click recorder when `links:` is set.
     ///
     /// - Parameters:
     ///   - reloading: how SIGHUP rebuilds the engine from `etc/`; without it SIGHUP only logs.
@@ -25,7 +26,8 @@ public enum BeckonDaemon {
                                     requests: DaemonRequests = DaemonRequests(), notifier: SystemdNotifier? = nil,
                                     logOutput: LogOutput? = nil,
                                     extraServices: [any Service] = [],
-                                    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> ServiceGroup {
+                                    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+                                    onLinksRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> ServiceGroup {
         var services: [any Service] = [CycleService(engine: engine, logger: logger, reloading: reloading, requests: requests, notifier: notifier,
                                                         logOutput: logOutput)]
         if engine.configuration.server.port != 0 {
@@ -34,6 +36,20 @@ public enum BeckonDaemon {
             services.append(server.application(onServerRunning: { port in
                 logger.info("listening for delivery reports and replies", metadata: ["address": "\(engine.configuration.server.host):\(port)"])
                 await onServerRunning(port)
+            }))
+        }
+        if let links = engine.configuration.links {
+            // The recorder before the listener: a group stops its services last first, so the listener stops
+            // taking clicks before the recorder writes the last of them.
+            let recorder = ClickRecorder(store: engine.store, logger: logger)
+            let redirects = LinkRedirectServer(
+                settings: .init(host: links.host, port: links.port, pathPrefix: LinkRedirectServer.Settings.pathPrefix(ofBase: links.settings.base),
+                                botUserAgents: links.botUserAgents),
+                store: engine.store, clock: engine.clock, recorder: recorder, logger: logger)
+            services.append(recorder)
+            services.append(redirects.application(onServerRunning: { port in
+                logger.info("listening for tracked links", metadata: ["address": "\(links.host):\(port)"])
+                await onLinksRunning(port)
             }))
         }
         var configuration = ServiceGroupConfiguration(

@@ -72,9 +72,14 @@ public final class BeckonEngine: Sendable {
         try FileManager.default.createDirectory(at: configuration.inbox, withIntermediateDirectories: true)
         inbox = InboxProcessor(inbox: configuration.inbox, store: store, stableSeconds: configuration.stableSeconds,
                                settings: configuration.inboxSettings, fileClock: fileClock, logger: logger)
-        planner = Planner(campaigns: configuration.campaigns, defaultTimeZone: configuration.timeZone,
-                          calendar: configuration.calendar, policy: configuration.policy,
-                          content: configuration.content)
+        var planner = Planner(campaigns: configuration.campaigns, defaultTimeZone: configuration.timeZone,
+                              calendar: configuration.calendar, policy: configuration.policy,
+                              content: configuration.content)
+        // Real tokens only here, where messages are written: previews keep the planner's placeholders.
+        if configuration.links != nil {
+            planner.linkTokens = SystemLinkTokens(shared: try store.sharedLinks(validAt: clock.now))
+        }
+        self.planner = planner
         let gate = PolicyGate(store: store, planner: planner, gate: SendGate(policy: configuration.policy, campaigns: configuration.campaigns))
         token = try ServerToken.resolve(configuration.server)
         let channels = ChannelFactory.channels(configuration, token: token)

@@ -24,9 +24,14 @@ enum WaitingMessageRetext {
                 customers[waiting.key.customer] = customer
             }
             // A template that fails for this customer now keeps the text it was planned with.
-            guard let customer, let composed = try? planner.composer.compose(campaign, values: Planner.templateValues(for: customer)),
+            // Its links keep their tokens: the text changes only where the template did.
+            let tokens = planner.composer.content.links == nil ? planner.linkTokens
+                : ReusedLinkTokens(existing: try store.linkTokens(of: waiting.key), fresh: planner.linkTokens)
+            guard let customer, let composed = try? planner.composer.compose(campaign, values: Planner.templateValues(for: customer),
+                                                                             key: waiting.key, tokens: tokens),
                   composed.text != waiting.text || composed.variant != waiting.variant else { continue }
-            changed.append(.init(key: waiting.key, text: composed.text, variant: composed.variant))
+            let links = Planner.expiring(composed.links, sentAt: max(waiting.sendAt, now), settings: planner.composer.content.links)
+            changed.append(.init(key: waiting.key, text: composed.text, variant: composed.variant, links: links, sendAt: waiting.sendAt))
         }
         return try store.replaceWaitingTexts(changed, at: now)
     }
@@ -38,7 +43,7 @@ enum WaitingMessageRetext {
         return next.campaigns.filter { campaign in
             guard let old = before[campaign.id] else { return false }
             return running.content != next.content || old.template != campaign.template || old.variants != campaign.variants
-                || old.category != campaign.category
+                || old.category != campaign.category || old.trackedLink != campaign.trackedLink
         }
     }
 

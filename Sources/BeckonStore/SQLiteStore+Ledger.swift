@@ -5,7 +5,15 @@ import GRDB
 extension SQLiteStore: MessageLedger {
     public func schedule(_ messages: [PlannedMessage], at now: Date) throws -> [PlannedMessage] {
         try writer.write { db in
-            try messages.filter { try Self.insert($0, status: .scheduled, reasonCode: nil, at: now, in: db) }
+            try messages.filter { message in
+                guard try Self.insert(message, status: .scheduled, reasonCode: nil, at: now, in: db) else { return false }
+                // Its tracked links in the same transaction: a planned message never has a link that 404s.
+                if !message.links.isEmpty {
+                    try Self.recordLinks(of: message.key, message.links, campaign: message.key.campaign, variant: message.variant,
+                                         text: message.text, at: now, in: db)
+                }
+                return true
+            }
         }
     }
 

@@ -10,11 +10,16 @@ extension SQLiteStore {
         public var key: MessageKey
         public var text: String
         public var variant: String
+        /// The tracked links of the new text (its old links that it no longer has are dropped).
+        public var links: [TrackedLink]
+        public var sendAt: Date
 
-        public init(key: MessageKey, text: String, variant: String) {
+        public init(key: MessageKey, text: String, variant: String, links: [TrackedLink] = [], sendAt: Date = .distantPast) {
             self.key = key
             self.text = text
             self.variant = variant
+            self.links = links
+            self.sendAt = sendAt
         }
     }
 
@@ -23,11 +28,12 @@ extension SQLiteStore {
         guard !campaigns.isEmpty else { return [] }
         return try writer.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT key, text, variant FROM message
+                SELECT key, text, variant, send_at FROM message
                 WHERE campaign IN (SELECT value FROM json_each(?)) AND status = 'scheduled'
                 ORDER BY key
                 """, arguments: [Self.jsonArray(campaigns.sorted())]).compactMap { row in
-                    MessageKey(parsing: row["key"]).map { WaitingText(key: $0, text: row["text"], variant: row["variant"]) }
+                    MessageKey(parsing: row["key"]).map { WaitingText(key: $0, text: row["text"], variant: row["variant"],
+                                                             sendAt: Date(timeIntervalSince1970: row["send_at"])) }
                 }
         }
     }
@@ -49,7 +55,13 @@ extension SQLiteStore {
                 update.bind(text.text); update.bind(text.variant); update.bind(count.segments); update.bind(count.encoding.rawValue)
                 update.bind(now.timeIntervalSince1970); update.bind(text.key.description)
                 try update.execute(in: db)
-                changed += db.changesCount
+                guard db.changesCount > 0 else { continue }
+                changed += 1
+                try Self.dropLinks(of: text.key, keeping: text.links.map(\.token), in: db)
+                if !text.links.isEmpty {
+                    try Self.recordLinks(of: text.key, text.links, campaign: text.key.campaign, variant: text.variant, text: text.text,
+                                         at: now, in: db)
+                }
             }
             return changed
         }

@@ -20,6 +20,7 @@ enum StoreMigrations {
         registerEventsV7(&migrator)
         registerSendPausesV8(&migrator)
         registerPlanningV9(&migrator)
+        registerLinksV10(&migrator)
         return migrator
     }
 

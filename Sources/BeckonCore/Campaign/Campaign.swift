@@ -13,6 +13,8 @@ public struct Campaign: Sendable {
     public var audience: AudienceRule = AudienceRule()
     /// A/B variants; empty means every customer gets `template`.
     public var variants: [CampaignVariant] = []
+    /// One tracked link per message, or one per variant for providers that forbid variable links (`tracked_link:`).
+    public var trackedLink: LinkScope = .perMessage
     /// Send window, caps and conflict rules; defaults suit a recall campaign.
     public var policy: CampaignPolicy = CampaignPolicy()
     /// The sender its channel sends as (for sender-scoped opt-outs); nil when routed or unknown.

@@ -97,15 +97,26 @@ public struct ContentCheck: Sendable {
             if campaign.category != .transactional, !composer.hasOptOut(template.source) {
                 finding(.info, variant, "no opt-out line in the template: '\(content.optOutText)' is added at the end")
             }
-            let sample = Self.sampleValues(for: template).merging(content.shortLink.map { ["short_link": $0] } ?? [:]) { _, link in link }
-            guard let body = try? template.render(sample) else { continue }
-            let text = composer.decorate(body, category: campaign.category)
+            for case .link(let link) in template.parts {
+                switch link.target {
+                case .shortLink where content.links?.target == nil && content.shortLink == nil:
+                    finding(.block, variant, "{{short_link}} at character \(link.offset) has no link: set links.target (a tracked link) or content.short_link (one fixed link)")
+                case .url(let url) where content.links == nil:
+                    finding(.warn, variant, "{{link: \"\(url)\"}} at character \(link.offset) is not tracked without a links: section: the URL goes into the text as written")
+                default: break
+                }
+            }
+            // Links as the placeholder of a token's length (`XXXXXXX`): the segments are those of the real text.
+            let sample = Self.sampleValues(for: template)
+            guard let body = try? composer.render(template, values: sample, campaign: campaign, variant: variant, key: nil,
+                                                  tokens: PreviewLinkTokens()) else { continue }
+            let text = composer.decorate(body.text, category: campaign.category)
             let count = SegmentCounter.count(text)
             measures.append(Measure(campaign: campaign.id, variant: variant, sample: text, characters: text.count, count: count))
             if count.segments > content.maxSegments {
                 finding(.warn, variant, "\(count.segments) segments (\(count.encoding.rawValue), \(count.units) units) exceeds the maximum of \(content.maxSegments)")
             }
-            if let link = content.shortLink, let range = text.range(of: link) {
+            if let link = content.links?.base ?? content.shortLink, let range = text.range(of: link) {
                 let position = text.distance(from: text.startIndex, to: range.lowerBound)
                 if position > text.count / 3 {
                     finding(.warn, variant, "the short link starts at character \(position) of \(text.count): put it in the first third, where it survives truncation on small screens")

@@ -28,11 +28,14 @@ public struct ContentPolicy: Hashable, Sendable {
     /// `check` warns above this many segments per message.
     public var maxSegments: Int
     public var phrases: [Phrase]
-    /// Inserted by the `{{short_link}}` placeholder.
+    /// Inserted by the `{{short_link}}` placeholder when there are no tracked links (`links:`): one fixed link.
     public var shortLink: String?
+    /// Tracked links (the `links:` section); nil: `{{short_link}}` is `shortLink` and `{{link: …}}` its URL.
+    public var links: LinkSettings?
 
     public init(brand: String? = nil, locale: Locale = .zh, optOutText: String? = nil, maxSegments: Int = 2,
-                phrases: [Phrase] = ContentPolicy.defaultPhrases, shortLink: String? = nil) {
+                phrases: [Phrase] = ContentPolicy.defaultPhrases, shortLink: String? = nil, links: LinkSettings? = nil) {
+        self.links = links
         self.brand = brand
         self.locale = locale
         self.optOutText = optOutText ?? (locale == .zh ? "回复TD退订" : "Reply STOP to opt out")

@@ -15,14 +15,46 @@ public struct MessageComposer: Sendable {
     public struct Composed: Hashable, Sendable {
         public var text: String
         public var variant: String
+        /// The tracked links in `text`, one per target (empty without a `links:` section).
+        public var links: [TrackedLink] = []
     }
 
-    public func compose(_ campaign: Campaign, values: [String: String]) throws(TemplateError) -> Composed {
+    /// - Parameters:
+    ///   - key: the message being planned, for its per-message tokens; nil in checks.
+    ///   - tokens: where link tokens come from; the default writes a placeholder of the same length, for previews.
+    public func compose(_ campaign: Campaign, values: [String: String], key: MessageKey? = nil,
+                        tokens: any LinkTokenSource = PreviewLinkTokens()) throws(TemplateError) -> Composed {
         let variant = VariantAssignment.pick(campaign.variants, campaign: campaign.id, customer: values["customer_id"] ?? "")
+        let template = variant?.template ?? campaign.template
+        let body = try render(template, values: values, campaign: campaign, variant: variant?.id ?? "", key: key, tokens: tokens)
+        return Composed(text: decorate(body.text, category: campaign.category), variant: variant?.id ?? "", links: body.links)
+    }
+
+    /// A template's text with its fields and links, before the signature and the opt-out line.
+    public func render(_ template: MessageTemplate, values: [String: String], campaign: Campaign, variant: String,
+                       key: MessageKey?, tokens: any LinkTokenSource) throws(TemplateError) -> (text: String, links: [TrackedLink]) {
         var values = values
         if let link = content.shortLink, values["short_link"] == nil { values["short_link"] = link }
-        let body = try (variant?.template ?? campaign.template).render(values)
-        return Composed(text: decorate(body, category: campaign.category), variant: variant?.id ?? "")
+        var links: [TrackedLink] = []
+        var texts: [MessageTemplate.LinkTarget: String] = [:]
+        if let settings = content.links {
+            for target in template.linkTargets {
+                let destination: String
+                switch target {
+                case .url(let url): destination = url
+                case .shortLink:
+                    // No landing page: `{{short_link}}` falls back to the fixed `content.short_link`, if any.
+                    guard let landing = settings.target else { continue }
+                    destination = landing
+                }
+                let token = tokens.token(for: LinkRequest(campaign: campaign.id, variant: variant, target: destination,
+                                                          scope: campaign.trackedLink, key: key, length: settings.tokenLength))
+                let url = settings.url(token: token)
+                links.append(TrackedLink(token: token, target: destination, url: url, scope: campaign.trackedLink))
+                texts[target] = url
+            }
+        }
+        return (try template.render(values, links: texts), links)
     }
 
     /// Adds the signature and the opt-out line when missing.

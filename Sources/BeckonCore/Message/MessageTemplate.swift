@@ -10,10 +10,34 @@ import Foundation
 /// (`default: "…"`), and Stencil's filters differ in syntax (`default:"x"`, no `date` on plain dates) and
 /// would evaluate template syntax found in values. Here a template is parsed once into parts, and values
 /// are only ever inserted as text: customer data can never inject template syntax.
+///
+/// `{{short_link}}` and `{{link: "https://shop.example/renew"}}` are links, not fields: the composer fills
+/// them with tracked links (`base + token`), or, without a `links:` section, with `content.short_link` and
+/// the target as written.
 public struct MessageTemplate: Sendable, Hashable {
     public enum Part: Sendable, Hashable {
         case text(String)
         case placeholder(Placeholder)
+        case link(LinkPlaceholder)
+    }
+
+    /// Where a link placeholder leads.
+    public enum LinkTarget: Sendable, Hashable {
+        /// `{{short_link}}`: the configured landing page (`links.target`).
+        case shortLink
+        /// `{{link: "https://…"}}`.
+        case url(String)
+    }
+
+    public struct LinkPlaceholder: Sendable, Hashable {
+        public var target: LinkTarget
+        /// Character offset of `{{` in the source, for error reports.
+        public var offset: Int
+
+        public init(target: LinkTarget, offset: Int) {
+            self.target = target
+            self.offset = offset
+        }
     }
 
     public struct Placeholder: Sendable, Hashable {
@@ -54,7 +78,12 @@ public struct MessageTemplate: Sendable, Hashable {
                     throw .unclosedPlaceholder(offset: index)
                 }
                 if !text.isEmpty { parts.append(.text(text)); text = "" }
-                parts.append(.placeholder(try Self.parsePlaceholder(String(characters[(index + 2)..<close]), offset: index)))
+                let body = String(characters[(index + 2)..<close])
+                if let link = try Self.parseLink(body, offset: index) {
+                    parts.append(.link(link))
+                } else {
+                    parts.append(.placeholder(try Self.parsePlaceholder(body, offset: index)))
+                }
                 index = close + 2
             } else {
                 text.append(characters[index])
@@ -73,6 +102,35 @@ public struct MessageTemplate: Sendable, Hashable {
             i += 1
         }
         return nil
+    }
+
+    /// `short_link` alone, or `link: "URL"` with an absolute http(s) URL; nil for anything else (a field).
+    static func parseLink(_ body: String, offset: Int) throws(TemplateError) -> LinkPlaceholder? {
+        let trimmed = body.trimmingCharacters(in: .whitespaces)
+        if trimmed == "short_link" { return LinkPlaceholder(target: .shortLink, offset: offset) }
+        if trimmed.hasPrefix("short_link"), trimmed.dropFirst("short_link".count).trimmingCharacters(in: .whitespaces).hasPrefix("|") {
+            throw .badPlaceholder(offset: offset, "{{short_link}} takes no filters")
+        }
+        guard trimmed.hasPrefix("link"),
+              trimmed.dropFirst(4).trimmingCharacters(in: .whitespaces).hasPrefix(":") else { return nil }
+        let argument = trimmed.dropFirst(4).trimmingCharacters(in: .whitespaces).dropFirst().trimmingCharacters(in: .whitespaces)
+        let example = "e.g. {{link: \"https://shop.example/renew\"}}"
+        guard argument.count >= 2, argument.first == "\"", argument.last == "\"" else {
+            throw .badPlaceholder(offset: offset, "link needs a quoted URL and no filters, \(example)")
+        }
+        let target = String(argument.dropFirst().dropLast())
+        guard Self.isLinkTarget(target) else {
+            throw .badPlaceholder(offset: offset, "'\(target)' is not an absolute http(s) URL, \(example)")
+        }
+        return LinkPlaceholder(target: .url(target), offset: offset)
+    }
+
+    /// An absolute `http://` or `https://` URL with a host and no spaces or quotes.
+    public static func isLinkTarget(_ text: String) -> Bool {
+        guard text.hasPrefix("https://") || text.hasPrefix("http://"),
+              !text.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "<" || $0 == ">" }),
+              let url = URL(string: text), let host = url.host, !host.isEmpty else { return false }
+        return true
     }
 
     static func parsePlaceholder(_ body: String, offset: Int) throws(TemplateError) -> Placeholder {
@@ -134,12 +192,34 @@ public struct MessageTemplate: Sendable, Hashable {
         parts.compactMap { if case .placeholder(let p) = $0, !p.hasDefault { return p.field } else { return nil } }
     }
 
-    public func render(_ values: [String: String]) throws(TemplateError) -> String {
+    /// The link targets in order of first appearance, each once.
+    public var linkTargets: [LinkTarget] {
+        var seen = Set<LinkTarget>()
+        return parts.compactMap { part in
+            guard case .link(let link) = part, seen.insert(link.target).inserted else { return nil }
+            return link.target
+        }
+    }
+
+    /// - Parameter links: the text of each link target (the composer's tracked links). A target missing
+    ///   there renders untracked: `{{short_link}}` as the `short_link` value (`content.short_link`), a
+    ///   `{{link: …}}` as its URL.
+    public func render(_ values: [String: String], links: [LinkTarget: String] = [:]) throws(TemplateError) -> String {
         var out = ""
         for part in parts {
             switch part {
             case .text(let text): out += text
             case .placeholder(let placeholder): out += try Self.apply(placeholder, value: values[placeholder.field])
+            case .link(let link):
+                if let text = links[link.target] {
+                    out += text
+                } else if case .url(let target) = link.target {
+                    out += target
+                } else if let fixed = values["short_link"], !fixed.isEmpty {
+                    out += fixed
+                } else {
+                    throw .missingField("short_link")
+                }
             }
         }
         return out

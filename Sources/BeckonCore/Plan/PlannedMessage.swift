@@ -20,10 +20,13 @@ public struct PlannedMessage: Hashable, Sendable {
     /// What it reacts to (the event, or the date waves count from): a cancelling event after this instant
     /// drops it, and a newer message of the same campaign for the customer supersedes it. Nil for the rest.
     public var triggeredAt: Date?
+    /// The tracked links in `text`, recorded with the ledger row in the same transaction.
+    public var links: [TrackedLink] = []
 
     public init(key: MessageKey, category: MessageCategory, phone: String, channel: String, text: String,
                 variant: String = "", sendAt: Date, validUntil: Date, reason: String, source: String = "",
-                triggeredAt: Date? = nil) {
+                triggeredAt: Date? = nil, links: [TrackedLink] = []) {
+        self.links = links
         self.source = source
         self.triggeredAt = triggeredAt
         self.key = key

@@ -14,6 +14,9 @@ public struct Planner: Sendable {
     public let policy: DeliveryPolicy
     public let composer: MessageComposer
     let timings: [String: SendTiming]
+    /// Where tracked links' tokens come from. The default writes `XXXXXXX` placeholders (previews, tests);
+    /// the daemon's engine sets a source that draws real ones.
+    public var linkTokens: any LinkTokenSource = PreviewLinkTokens()
 
     public init(campaigns: [Campaign], defaultTimeZone: TimeZone, calendar: CalendarContext,
                 policy: DeliveryPolicy = DeliveryPolicy(), content: ContentPolicy = ContentPolicy()) {
@@ -137,7 +140,7 @@ public struct Planner: Sendable {
         let key = MessageKey(campaign: campaign.id, wave: occurrence.wave, customer: customer.id, localDate: occurrence.localDate)
         let composed: MessageComposer.Composed
         let values = Self.templateValues(for: customer).merging(occurrence.attributes) { _, event in event }
-        do { composed = try composer.compose(campaign, values: values) } catch {
+        do { composed = try composer.compose(campaign, values: values, key: key, tokens: linkTokens) } catch {
             return decision(.dropped(.init("template_error", "\(error)")), nil)
         }
         let timing = timings[campaign.id] ?? policy.timing(for: campaign)
@@ -167,8 +170,19 @@ public struct Planner: Sendable {
         let message = PlannedMessage(key: key, category: campaign.category, phone: customer.phone, channel: campaign.channel,
                                      text: composed.text, variant: composed.variant, sendAt: sendAt, validUntil: validUntil,
                                      reason: occurrence.reason, source: occurrence.source ?? customer.source,
-                                     triggeredAt: occurrence.triggeredAt)
+                                     triggeredAt: occurrence.triggeredAt,
+                                     links: Self.expiring(composed.links, sentAt: max(sendAt, now), settings: composer.content.links))
         return decision(verdict, message)
+    }
+
+    /// The links with their expiry: `expire_days` after the message's send time.
+    public static func expiring(_ links: [TrackedLink], sentAt: Date, settings: LinkSettings?) -> [TrackedLink] {
+        guard let settings else { return links }
+        return links.map { link in
+            var link = link
+            link.expiresAt = sentAt.addingTimeInterval(Double(settings.expireDays) * 86_400)
+            return link
+        }
     }
 
     /// The fields a template can use: the customer's own and every extra column of the customer file.

@@ -1,0 +1,71 @@
+import BeckonStore
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// Clicks written behind the redirect: a request only appends to memory, and this service writes what
+/// gathered in one transaction every `interval` (and once more on shutdown), so a burst of clicks costs the
+/// store's single writer, which dispatch uses too, a few short transactions a second, never one per click.
+///
+/// The click counters in `/metrics` move when the clicks are written, so they always equal the store's counts.
+public final class ClickRecorder: Service, @unchecked Sendable {
+    let store: SQLiteStore
+    let logger: Logger
+    let interval: Duration
+    /// Past this many unwritten clicks (the store stuck for minutes) new ones are counted as dropped.
+    let capacity: Int
+    // Guards `pending`, which request handlers append to and the service takes.
+    private let lock = NSLock()
+    private var pending: [LinkClick] = []
+
+    public init(store: SQLiteStore, logger: Logger, interval: Duration = .milliseconds(250), capacity: Int = 100_000) {
+        self.store = store
+        self.logger = logger
+        self.interval = interval
+        self.capacity = capacity
+    }
+
+    /// Hands a click over; never waits for the store.
+    public func record(_ click: LinkClick) {
+        let kept = lock.withLock {
+            guard pending.count < capacity else { return false }
+            pending.append(click)
+            return true
+        }
+        if !kept { Counter(label: "beckon_link_clicks_dropped_total").increment() }
+    }
+
+    /// Writes every click handed over so far.
+    public func flush() throws {
+        let batch = lock.withLock {
+            defer { pending.removeAll(keepingCapacity: true) }
+            return pending
+        }
+        guard !batch.isEmpty else { return }
+        let recorded: [(click: LinkClick, isUnique: Bool)]
+        do {
+            recorded = try store.recordClicks(batch)
+        } catch {
+            // Put back in front, in order, for the next round.
+            lock.withLock { pending.insert(contentsOf: batch, at: 0) }
+            throw error
+        }
+        Counter(label: "beckon_link_clicks_total").increment(by: recorded.count)
+        Counter(label: "beckon_link_unique_clicks_total").increment(by: recorded.filter(\.isUnique).count)
+        Counter(label: "beckon_link_bot_clicks_total").increment(by: recorded.filter { $0.click.bot != nil }.count)
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully {
+            do { try await Task.sleep(for: interval) } catch { break }
+            flushLogged()
+        }
+        // The listener stops first (it comes after this service in the group), so this is the last batch.
+        flushLogged()
+    }
+
+    func flushLogged() {
+        do { try flush() } catch { logger.error("could not record clicks; will retry", metadata: ["error": "\(error)"]) }
+    }
+}
