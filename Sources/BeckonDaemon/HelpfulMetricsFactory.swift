@@ -23,6 +23,11 @@ struct HelpfulMetricsFactory: MetricsFactory {
         "beckon_queue_depth": "Messages scheduled and waiting for their send time.",
         "beckon_delivery_reports_total": "Delivery reports received, by channel and result.",
         "beckon_replies_total": "Customer replies received, by channel and result (opt_out, opt_in, review, ignored).",
+        "beckon_link_clicks_total": "Requests for tracked links that were redirected and recorded, bots' included.",
+        "beckon_link_unique_clicks_total": "Tracked-link clicks that were a message's first click by a person (at most one per message).",
+        "beckon_link_bot_clicks_total": "Tracked-link clicks suspected to be a bot's (link-preview or crawler user agent, HEAD, within 2 s of delivery).",
+        "beckon_link_not_found_total": "Requests to the redirect listener answered 404: unknown, malformed or expired tokens, other paths.",
+        "beckon_link_clicks_dropped_total": "Clicks not recorded because too many were waiting for the store.",
     ]
 
     /// The whole name as the metric name, so the registry uses it as it is and prints the help.

@@ -41,6 +41,7 @@ public struct LinkRedirectServer: Sendable {
     public let recorder: ClickRecorder
     public let logger: Logger
     let bots: SuspectedBot
+    let misses = Counter(label: "beckon_link_not_found_total")
 
     public init(settings: Settings, store: SQLiteStore, clock: any WallClock, recorder: ClickRecorder, logger: Logger) {
         self.settings = settings
@@ -67,16 +68,15 @@ public struct LinkRedirectServer: Sendable {
         switch request.method {
         case .get: method = .get
         case .head: method = .head
-        default: return Self.notFound()
+        default: return miss()
         }
         let path = request.uri.path
-        guard path.hasPrefix(settings.pathPrefix) else { return Self.notFound() }
+        guard path.hasPrefix(settings.pathPrefix) else { return miss() }
         let token = path.dropFirst(settings.pathPrefix.count)
         let now = clock.now
         guard LinkToken.isWellFormed(token), let link = try store.linkLookup(token: String(token)), link.expiresAt > now,
               MessageTemplate.isLinkTarget(link.target) else {
-            Counter(label: "beckon_link_not_found_total").increment()
-            return Self.notFound()
+            return miss()
         }
         let userAgent = request.headers[.userAgent] ?? ""
         recorder.record(LinkClick(token: String(token), at: now, method: method, userAgent: userAgent,
@@ -85,6 +85,11 @@ public struct LinkRedirectServer: Sendable {
         // no-store: a proxy or browser cache that answered the next click itself would hide it.
         return Response(status: .found, headers: [.location: link.target, .cacheControl: "no-store",
                                                   .contentLength: "0"])
+    }
+
+    func miss() -> Response {
+        misses.increment()
+        return Self.notFound()
     }
 
     static let notFoundPage = ByteBuffer(string: """
