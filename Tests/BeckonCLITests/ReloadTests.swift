@@ -15,7 +15,7 @@ struct ReloadTests {
         let daemon = try home.start(logLevel: "info")
         defer { if daemon.process.isRunning { kill(daemon.pid, SIGKILL) } }
 
-        let started = await RunningBeckon.wait(seconds: 90) { gateway.acceptedKeys.count >= 500 }
+        let started = await RunningBeckon.wait(seconds: 240) { gateway.acceptedKeys.count >= 500 }
         #expect(started, "the daemon did not start sending: \(daemon.log)")
         let campaign = home.root.appendingPathComponent("etc/campaigns/notice.yaml")
         let old = try String(contentsOf: campaign, encoding: .utf8)

@@ -18,7 +18,7 @@ struct SystemdNotifyTests {
         let daemon = try home.start(logLevel: "info", environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "400000"])
         defer { if daemon.process.isRunning { kill(daemon.pid, SIGKILL) } }
 
-        #expect(await RunningBeckon.wait(seconds: 60) { socket.lines.contains("READY=1") }, "\(socket.messages) \(daemon.log)")
+        #expect(await RunningBeckon.wait(seconds: 180) { socket.lines.contains("READY=1") }, "\(socket.messages) \(daemon.log)")
         #expect(gateway.acceptedKeys.count == 300, "READY=1 came before the first cycle was done")
         let ready = try #require(socket.messages.first { $0.hasPrefix("READY=1") })
         #expect(ready.contains("STATUS=last cycle") && ready.contains("300 sent"), "\(ready)")
