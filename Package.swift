@@ -80,11 +80,13 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // `beckon report`: the report's figures rendered as self-contained HTML, CSV or JSON. Pure rendering.
+        .target(name: "BeckonReport", dependencies: ["BeckonCore"]),
         // The daemon: services assembled into a ServiceGroup, and the one-cycle engine.
         .target(
             name: "BeckonDaemon",
             dependencies: [
-                "BeckonCore", "BeckonConfig", "BeckonStore", "BeckonInbox", "BeckonDispatch", "BeckonServer",
+                "BeckonCore", "BeckonConfig", "BeckonStore", "BeckonInbox", "BeckonDispatch", "BeckonServer", "BeckonReport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -97,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "beckon",
             dependencies: [
-                "BeckonCore", "BeckonConfig", "BeckonStore", "BeckonInbox", "BeckonDispatch", "BeckonDaemon",
+                "BeckonCore", "BeckonConfig", "BeckonStore", "BeckonInbox", "BeckonDispatch", "BeckonDaemon", "BeckonReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -116,6 +118,7 @@ let package = Package(
             name: "BeckonCoreTests",
             dependencies: ["BeckonCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
+        .testTarget(name: "BeckonReportTests", dependencies: ["BeckonReport", "BeckonStore", "BeckonCore"]),
         .testTarget(name: "BeckonConfigTests", dependencies: ["BeckonConfig"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BeckonStoreTests", dependencies: ["BeckonStore", "BeckonCore",
             .product(name: "PropertyBased", package: "swift-property-based")]),

@@ -59,6 +59,8 @@ public struct BeckonConfiguration: Sendable {
     /// Receipts with full phone numbers (default: masked) and in JSON Lines as well as CSV.
     public var receiptsFullPhone = false
     public var receiptsJSONLines = false
+    /// The `report:` section: how `beckon report` and the daily report present money and sample sizes.
+    public var report = ReportConfiguration()
 
     public enum OptOutScope: String, Sendable, Hashable, CaseIterable { case all, sender }
 
@@ -67,7 +69,7 @@ public struct BeckonConfiguration: Sendable {
 
     static let keys: Set<String> = ["inbox", "outbox", "database", "timezone", "tick_seconds", "rescan_seconds",
                                     "stable_seconds", "drain_seconds", "log_format", "log_file", "channels", "policy", "content", "columns", "encoding", "opt_out_keywords", "opt_in_keywords", "segments", "rfm",
-                                    "server", "routing", "opt_out_scope", "receipts", "links"]
+                                    "server", "routing", "opt_out_scope", "receipts", "links", "report"]
 
     public init(home: URL, inbox: URL, outbox: URL, database: URL, timeZone: TimeZone, tickSeconds: Double = 60,
                 rescanSeconds: Double = 30, stableSeconds: Double = 5, channels: [ChannelConfiguration] = [.defaultOutbox],
@@ -167,6 +169,7 @@ public struct BeckonConfiguration: Sendable {
         }
         configuration.content = try root.optional("content")?.contentPolicy() ?? ContentPolicy()
         configuration.links = try root.optional("links").map(LinkConfiguration.parse)
+        configuration.report = try root.optional("report").map(ReportConfiguration.parse) ?? ReportConfiguration()
         configuration.content.links = configuration.links?.settings
         if configuration.links == nil, let campaign = campaigns.first(where: { $0.trackedLink != .perMessage }) {
             throw ConfigError(file: etc.appendingPathComponent("campaigns").path + " (\(campaign.id))", line: nil, key: "tracked_link",

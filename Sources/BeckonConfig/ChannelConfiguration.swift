@@ -94,6 +94,9 @@ public struct ChannelConfiguration: Sendable, Hashable {
     /// reply or a failed delivery report (the whole code or one of its words, such as Kannel's `0x0b`): Beckon
     /// suppresses the number, so no campaign tries it again.
     public var hardFailureCodes: [String] = []
+    /// What one SMS segment sent through this channel costs (`unit_price: 0.045`, in `report.currency`): the
+    /// report's cost column. nil: the report says the channel has no price.
+    public var unitPrice: Double?
     /// A message sent through this channel with no delivery report this long after is overdue (counted in
     /// `/metrics` and `/healthz`); nil for channels that send no reports (`outbox`, `spool`) or with
     /// `report_overdue_after: none`.
@@ -115,7 +118,7 @@ public struct ChannelConfiguration: Sendable, Hashable {
 
     public static let defaultOutbox = ChannelConfiguration(id: "outbox", kind: .outbox)
 
-    static let sharedKeys = ["kind", "rate", "concurrency", "max_parts", "timeout", "failover", "sender", "hard_failure_codes"]
+    static let sharedKeys = ["kind", "rate", "concurrency", "max_parts", "timeout", "failover", "sender", "hard_failure_codes", "unit_price"]
     /// Keys only for channels that send delivery reports.
     static let reportKeys = ["report_overdue_after"]
 
@@ -194,6 +197,10 @@ public struct ChannelConfiguration: Sendable, Hashable {
         channel.failover = try node.optional("failover")?.identifier()
         channel.sender = try node.optional("sender")?.string() ?? id
         channel.hardFailureCodes = try node.optional("hard_failure_codes")?.list().map { try $0.string() } ?? []
+        if let price = try node.optional("unit_price") {
+            channel.unitPrice = try price.double()
+            guard channel.unitPrice! >= 0 else { throw price.error("must be 0 or more (the price of one segment)") }
+        }
         if let overdue = try node.optional("report_overdue_after") {
             channel.reportOverdueAfter = try overdue.string().lowercased() == "none" ? nil : try overdue.duration()
         }

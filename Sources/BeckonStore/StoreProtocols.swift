@@ -337,3 +337,8 @@ public protocol SuppressionStore: Sendable {
     /// Every suppression that applies to any of these customers or phones.
     func suppressions(customerIDs: [String], phones: [String]) throws -> [Suppression]
 }
+
+/// What `beckon report` reads: the period's counts, grouped in the store.
+public protocol ReportStore: Sendable {
+    func reportRows(_ period: ReportPeriod) throws -> ReportRows
+}

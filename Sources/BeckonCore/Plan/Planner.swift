@@ -63,6 +63,11 @@ public struct Planner: Sendable {
 
     /// The customer's own zone if it names one, else the zone of their number's country, else the default.
     public func timeZone(named identifier: String?, phone: String) -> TimeZone {
+        Self.timeZone(named: identifier, phone: phone, default: defaultTimeZone)
+    }
+
+    /// The one rule for a customer's zone, for those that have no planner at hand (the report's local hours).
+    public static func timeZone(named identifier: String?, phone: String, default defaultTimeZone: TimeZone) -> TimeZone {
         if let identifier, let zone = TimeZone(identifier: identifier) { return zone }
         return PhoneCountryZone.zone(forE164: phone) ?? defaultTimeZone
     }
