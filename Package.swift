@@ -118,7 +118,7 @@ let package = Package(
             name: "BeckonCoreTests",
             dependencies: ["BeckonCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "BeckonReportTests", dependencies: ["BeckonReport", "BeckonStore", "BeckonCore"]),
+        .testTarget(name: "BeckonReportTests", dependencies: ["BeckonReport", "BeckonStore", "BeckonCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BeckonConfigTests", dependencies: ["BeckonConfig"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BeckonStoreTests", dependencies: ["BeckonStore", "BeckonCore",
             .product(name: "PropertyBased", package: "swift-property-based")]),

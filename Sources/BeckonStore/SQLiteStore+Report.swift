@@ -12,12 +12,13 @@ extension SQLiteStore: ReportStore {
         return try writer.read { db in
             var rows = ReportRows()
             for row in try Row.fetchAll(db, sql: """
-                SELECT campaign, variant, channel, status, COALESCE(reason_code, '') AS reason, COUNT(*) AS n, SUM(segments) AS segments
-                FROM message m WHERE \(scope.sql) GROUP BY campaign, variant, channel, status, reason
+                SELECT campaign, variant, channel, status, COALESCE(reason_code, '') AS reason_code_or_empty, COUNT(*) AS n,
+                       SUM(segments) AS segments
+                FROM message m WHERE \(scope.sql) GROUP BY campaign, variant, channel, status, reason_code_or_empty
                 """, arguments: scope.arguments) {
                 guard let status = MessageStatus(rawValue: row["status"]) else { continue }
                 rows.outcomes.append(.init(campaign: row["campaign"], variant: row["variant"], channel: row["channel"], status: status,
-                                           reason: row["reason"], messages: row["n"], segments: row["segments"]))
+                                           reason: row["reason_code_or_empty"], messages: row["n"], segments: row["segments"]))
             }
             // The customer's zone decides the local hour; where the customer names none, the number's first digits do.
             let zoneColumns = """

@@ -28,8 +28,9 @@ public struct ReportAssembler: Sendable {
     public static let billed: Set<MessageStatus> = [.queued, .sent, .delivered, .undelivered, .unknown]
     /// The statuses of a message a policy decided not to send.
     public static let heldByPolicy: Set<MessageStatus> = [.suppressed, .dropped, .expired]
-    /// The reasons of held-out rows: no message on purpose, so they are no policy loss.
-    public static let heldOutReasons: Set<String> = ["held_out", "holdout", "control_group", "control"]
+    /// The reasons of held-out rows (`suppressed`, global holdout and campaign control; docs/holdout.md): no
+    /// message on purpose, so they are no policy loss.
+    public static let heldOutReasons: Set<String> = ["held_out", "held_out_control"]
 
     public var settings: Settings
 
@@ -76,7 +77,7 @@ public struct ReportAssembler: Sendable {
             return ReportFigures.Funnel(
                 campaign: campaign, due: due, heldByPolicy: held, heldOut: heldOut, waiting: waiting, failed: failed,
                 sent: Proportion(sent, of: due - heldOut), delivered: Proportion(delivered, of: sent),
-                clicked: Proportion(clicked, of: delivered), converted: Proportion(clickThrough + viewThrough, of: delivered),
+                clicked: Proportion(clicked, of: sent), converted: Proportion(clickThrough + viewThrough, of: sent),
                 clickThrough: clickThrough, viewThrough: viewThrough, revenue: conversions.map(\.revenue).reduce(0, +),
                 segments: segments)
         }
@@ -159,7 +160,8 @@ public struct ReportAssembler: Sendable {
             let converted = conversions.map { $0.clickThrough + $0.viewThrough }.reduce(0, +)
             return (campaign, ReportFigures.VariantResult(
                 variant: variant, sent: billed.map(\.messages).reduce(0, +), delivered: delivered,
-                clicked: Proportion(clicked, of: delivered), converted: Proportion(converted, of: delivered),
+                clicked: Proportion(clicked, of: billed.map(\.messages).reduce(0, +)),
+                converted: Proportion(converted, of: billed.map(\.messages).reduce(0, +)),
                 revenue: conversions.map(\.revenue).reduce(0, +)))
         }
     }
@@ -167,7 +169,7 @@ public struct ReportAssembler: Sendable {
     private func variantVerdict(_ test: ChiSquaredTest?, variants: [ReportFigures.VariantResult], groups: [Proportion], measure: String) -> String {
         let pooled = Proportion(groups.map(\.successes).reduce(0, +), of: groups.map(\.trials).reduce(0, +))
         let needed = pooled.rate.flatMap { ProportionComparison.customersNeeded(baseline: $0, relativeLift: settings.detectableLift) }
-        let neededText = needed.map { "about \($0.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US_POSIX")))) delivered messages a variant would show a \(Self.percent(settings.detectableLift, digits: 0)) difference" }
+        let neededText = needed.map { "about \($0) sent messages a variant would show a \(Self.percent(settings.detectableLift, digits: 0)) difference" }
             ?? "nothing to estimate a sample from yet"
         guard let test else { return "nothing to compare yet: \(neededText)" }
         let p = Self.pValue(test.pValue)

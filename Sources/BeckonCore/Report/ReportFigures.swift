@@ -17,7 +17,8 @@ public struct ReportFigures: Hashable, Sendable, Codable {
         /// Handed to and accepted by a gateway: queued, sent, delivered, undelivered, unknown.
         public var sent: Proportion
         public var delivered: Proportion
-        /// Delivered messages with a person's click (bots excluded).
+        /// Sent messages with a person's click (bots excluded). Of sent, not of delivered: channels without delivery
+        /// reports (outbox, spool) deliver nothing the ledger can see, and a click proves delivery anyway.
         public var clicked: Proportion
         public var converted: Proportion
         public var clickThrough: Int
