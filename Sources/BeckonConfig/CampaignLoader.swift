@@ -3,7 +3,8 @@ import Foundation
 
 /// Loads `etc/campaigns/*.yaml`, one campaign per file, in file-name order.
 public enum CampaignLoader {
-    static let keys = Set(["id", "name", "category", "priority", "trigger", "template", "template_file", "variants", "channel", "enabled", "audience", "tracked_link"])
+    static let keys = Set(["id", "name", "category", "priority", "trigger", "template", "template_file", "variants", "channel", "enabled", "audience", "tracked_link",
+                        "control", "control_salt"])
         .union(ConfigNode.campaignPolicyKeys)
 
     public static func load(directory: URL) throws -> [Campaign] {
@@ -71,6 +72,10 @@ public enum CampaignLoader {
             })
         }
         campaign.variants = try root.optional("variants")?.variants(templates: template(in:)) ?? []
+        campaign.control = try root.controlGroup(campaign: id)
+        if campaign.control != nil, campaign.category == .transactional, let node = try root.optional("control") {
+            throw node.error("a transactional campaign is never held out; remove control: (or change category:)")
+        }
         campaign.trackedLink = try root.optional("tracked_link")?.oneOf(LinkScope.self) ?? .perMessage
         return campaign
     }

@@ -13,9 +13,12 @@ extension ConfigNode {
     ///   tier_caps:
     ///     vip: { care: ["3/7d"] }
     ///   consent_defaults: { marketing: true, beauty: false }
+    ///   holdout: 5%                        # kept from every non-transactional campaign (default 0%)
+    ///   holdout_salt: "2026-h1"            # rotating it re-draws everyone
     /// ```
     public func deliveryPolicy() throws -> DeliveryPolicy {
-        try rejectUnknownKeys(["quiet_hours", "quiet_hours_by_category", "daily_limit", "caps", "tier_caps", "consent_defaults", "lifecycle"])
+        try rejectUnknownKeys(["quiet_hours", "quiet_hours_by_category", "daily_limit", "caps", "tier_caps", "consent_defaults", "lifecycle",
+                               "holdout", "holdout_salt"])
         var policy = DeliveryPolicy()
         if let node = try optional("quiet_hours") { policy.defaultQuietHours = try node.optionalWindow() }
         if let node = try optional("quiet_hours_by_category") {
@@ -44,6 +47,7 @@ extension ConfigNode {
                 throw node.error("thresholds must grow: active_days < at_risk_days < dormant_days")
             }
         }
+        policy.holdout = try globalHoldout()
         if let node = try optional("consent_defaults") {
             for (category, value) in try node.mapping() { policy.consent.defaults[category] = try value.bool() }
         }

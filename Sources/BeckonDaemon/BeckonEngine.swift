@@ -47,6 +47,8 @@ public final class BeckonEngine: Sendable {
         public var planningIncomplete = false
         /// Occurrences the policy stopped at planning time, by reason code (suppressed, dropped, expired).
         public var decided: [String: Int] = [:]
+        /// Held-out ledger rows written by the plan step, by campaign and group.
+        var heldOut: [HeldOutCount: Int] = [:]
         public var dispatch = Dispatcher.Summary()
         public var receiptFiles: [URL] = []
         /// Messages still waiting for their send time after this cycle, and the first of those times.
@@ -96,6 +98,9 @@ public final class BeckonEngine: Sendable {
         dispatcher.hardFailureCodes = Dictionary(configuration.channels.map { ($0.id, Set($0.hardFailureCodes)) },
                                                  uniquingKeysWith: { first, _ in first })
         self.dispatcher = dispatcher
+        // A rotated salt re-draws groups: said once in the log, never silently.
+        try HoldoutSalts.noteChanges(configuration, store: store, logger: logger)
+        HoldoutSalts.makeCounters(configuration)
         receipts = ReceiptWriter(folder: configuration.outbox.appendingPathComponent("receipts"),
                                  timeZone: configuration.timeZone, ledger: store,
                                  includeFullPhone: configuration.receiptsFullPhone, jsonLines: configuration.receiptsJSONLines)
@@ -137,6 +142,9 @@ public final class BeckonEngine: Sendable {
         }
         for (reason, count) in report.decided {
             Counter(label: "beckon_decisions_total", dimensions: [("reason", reason)]).increment(by: count)
+        }
+        for (series, count) in report.heldOut {
+            HoldoutSalts.counter(campaign: series.campaign, group: series.group).increment(by: count)
         }
         return report
     }
@@ -266,6 +274,7 @@ public final class BeckonEngine: Sendable {
         report.alreadyPlanned += written.alreadyPlanned
         report.evaluatedCustomers += evaluated
         report.decided.merge(written.decided, uniquingKeysWith: +)
+        report.heldOut.merge(written.heldOut, uniquingKeysWith: +)
         if !written.decided.isEmpty { report.dispatch.noteEvent(at: now) }
 
         // Written after the messages: a crash in between only re-plans keys the ledger already holds.

@@ -27,6 +27,7 @@ struct HelpfulMetricsFactory: MetricsFactory {
         "beckon_link_unique_clicks_total": "Tracked-link clicks that were a message's first click by a person (at most one per message).",
         "beckon_link_bot_clicks_total": "Tracked-link clicks suspected to be a bot's (link-preview or crawler user agent, HEAD, within 2 s of delivery).",
         "beckon_link_not_found_total": "Requests to the redirect listener answered 404: unknown, malformed or expired tokens, other paths.",
+        "beckon_held_out_total": "Messages not sent because the customer is held out to measure lift, by campaign and group (global holdout or the campaign's control).",
         "beckon_link_clicks_dropped_total": "Clicks not recorded because too many were waiting for the store.",
     ]
 

@@ -7,12 +7,20 @@ import Foundation
 ///
 /// Planning a batch is reads and pure CPU; writing it is SQLite inserts on the single writer connection. On
 /// two cores the two overlap, which took a fifth off planning 100,000 messages in the dispatch benchmark.
+/// One `beckon_held_out_total` series: a campaign and the group that held its messages.
+struct HeldOutCount: Hashable, Sendable {
+    var campaign: String
+    var group: Holdout.Group
+}
+
 final class PlanWriter: @unchecked Sendable {
     struct Totals {
         var planned = 0
         var alreadyPlanned = 0
         /// Occurrences the policy stopped at planning time, by reason code.
         var decided: [String: Int] = [:]
+        /// Held-out rows written, by campaign and group (`beckon_held_out_total`).
+        var heldOut: [HeldOutCount: Int] = [:]
     }
 
     private let store: SQLiteStore
@@ -35,7 +43,12 @@ final class PlanWriter: @unchecked Sendable {
             lock.withLock {
                 totals.planned += inserted.count
                 totals.alreadyPlanned += messages.count - inserted.count + decided.count - recorded.count
-                for item in recorded { totals.decided[item.reasonCode, default: 0] += 1 }
+                for item in recorded {
+                    totals.decided[item.reasonCode, default: 0] += 1
+                    if let group = Holdout.group(ofReasonCode: item.reasonCode) {
+                        totals.heldOut[HeldOutCount(campaign: item.message.key.campaign, group: group), default: 0] += 1
+                    }
+                }
             }
         }
     }

@@ -53,6 +53,8 @@ struct CheckCommand: ParsableCommand {
             worst = max(worst, .warn)
         }
         print("")
+        // Who is held out, and whether a salt changed since the daemon last ran (read only: the run records it).
+        for line in try HoldoutSalts.describe(configuration, store: store) { print(line) }
         for finding in allFindings { print(finding) }
         print("\(configuration.campaigns.count) campaign(s) checked: \(allFindings.filter { $0.severity == .block }.count) blocking, \(allFindings.filter { $0.severity == .warn }.count) warning(s)")
         if worst == .block { throw ExitCode.failure }

@@ -55,6 +55,7 @@ struct ExplainCommand: ParsableCommand {
             print("RFM \(score) over \(breakpoints.population) active customers (\(ISOInstant.format(breakpoints.computedAt, in: zone))); segments: \(segments.isEmpty ? "none" : segments.joined(separator: ", "))")
         }
         if !customer.active { print("  inactive: no longer in the latest full customer snapshot; nothing is sent") }
+        for line in Self.holdoutLines(customer.id, configuration) { print(line) }
         for campaign in configuration.campaigns {
             // The day's messages, and any other the cycle changes (a stale one expiring, a deferred one going).
             let mine = items.filter { item in
@@ -131,6 +132,22 @@ struct ExplainCommand: ParsableCommand {
         case .none:
             return "no decision"
         }
+    }
+
+    /// Where the customer stands toward the global holdout and each campaign's control group, with the
+    /// bucket that decides it (the same `Holdout` rule the planner and the send gate apply).
+    static func holdoutLines(_ customer: String, _ configuration: BeckonConfiguration) -> [String] {
+        var lines: [String] = []
+        if let global = configuration.policy.holdout {
+            let inside = global.contains(customer)
+            lines.append("  global holdout \(global.percentText) (salt \(global.saltFingerprint)): bucket \(global.bucket(of: customer)) \(inside ? "<" : ">=") \(global.basisPoints), \(inside ? "held out of every non-transactional campaign" : "not held out")")
+        }
+        for campaign in configuration.campaigns where campaign.enabled {
+            guard let control = campaign.control, campaign.category != .transactional else { continue }
+            let inside = control.contains(customer)
+            lines.append("  \(campaign.id) control \(control.percentText) (salt \(control.saltFingerprint)): bucket \(control.bucket(of: customer)) \(inside ? "<" : ">=") \(control.basisPoints), \(inside ? "in its control group: gets none of its messages" : "not in its control group")")
+        }
+        return lines
     }
 }
 

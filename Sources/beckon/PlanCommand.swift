@@ -102,6 +102,8 @@ struct PlanCommand: ParsableCommand {
         var alreadyInLedger = 0
         /// SMS parts the messages to send will cost.
         var segments = 0
+        /// Occurrences kept from the customer to measure lift (global holdout or the campaign's control); also in `stopped`.
+        var heldOut = 0
         var stopped: [String: Int] = [:]
     }
 
@@ -118,6 +120,7 @@ struct PlanCommand: ParsableCommand {
                 // Stopped by the planner or by the gate; a message left scheduled goes after the interval.
                 let code = item.changes.last.flatMap { $0.after == .scheduled ? nil : $0.reason?.code } ?? item.reason?.code
                 if item.occurrence != nil || code != nil { row.stopped[code ?? "after_interval", default: 0] += 1 }
+                if Holdout.group(ofReasonCode: code) != nil { row.heldOut += 1 }
             }
             byCampaign[item.campaign] = row
         }
@@ -125,10 +128,10 @@ struct PlanCommand: ParsableCommand {
     }
 
     static func table(_ rows: [CampaignSummary]) -> String {
-        var lines = ["campaign\tdue\tto send\tsegments\talready\tstopped"]
+        var lines = ["campaign\tdue\tto send\tsegments\talready\theld out\tstopped"]
         for row in rows {
             let stopped = row.stopped.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            lines.append("\(row.campaign)\t\(row.due)\t\(row.toSend)\t\(row.segments)\t\(row.alreadyInLedger)\t\(stopped.isEmpty ? "-" : stopped)")
+            lines.append("\(row.campaign)\t\(row.due)\t\(row.toSend)\t\(row.segments)\t\(row.alreadyInLedger)\t\(row.heldOut)\t\(stopped.isEmpty ? "-" : stopped)")
         }
         return lines.joined(separator: "\n")
     }

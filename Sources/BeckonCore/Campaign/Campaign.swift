@@ -17,6 +17,8 @@ public struct Campaign: Sendable {
     public var trackedLink: LinkScope = .perMessage
     /// Send window, caps and conflict rules; defaults suit a recall campaign.
     public var policy: CampaignPolicy = CampaignPolicy()
+    /// Its control group (`control: 10%`): customers kept from this campaign's messages to measure it; nil: none.
+    public var control: HoldoutGroup?
     /// The sender its channel sends as (for sender-scoped opt-outs); nil when routed or unknown.
     public var sender: String?
 

@@ -172,6 +172,13 @@ public struct Planner: Sendable {
                                                         latest: customer.latestCancellingEvents, now: now, zone: zone) {
             verdict = .dropped(cancelled)
         }
+        // Held out last, of what would otherwise go: a control row then stands for a message that would have
+        // been sent (an opted-out or cancelled customer is excluded from both groups alike).
+        switch verdict {
+        case .send, .deferred:
+            if let held = Holdout.verdict(for: customer.id, campaign: campaign, global: policy.holdout) { verdict = held }
+        default: break
+        }
         let message = PlannedMessage(key: key, category: campaign.category, phone: customer.phone, channel: campaign.channel,
                                      text: composed.text, variant: composed.variant, sendAt: sendAt, validUntil: validUntil,
                                      reason: occurrence.reason, source: occurrence.source ?? customer.source,

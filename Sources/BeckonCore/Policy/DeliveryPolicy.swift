@@ -13,6 +13,8 @@ public struct DeliveryPolicy: Hashable, Sendable {
     public var lifecycle = LifecycleStage.Thresholds()
     /// Named RFM segments for `segment` audience conditions.
     public var segments: [RFMSegment] = []
+    /// The global holdout (`policy.holdout`): customers kept from every non-transactional campaign; nil: none.
+    public var holdout: HoldoutGroup?
 
     public init(defaultQuietHours: TimeWindow? = DeliveryPolicy.standardQuietHours,
                 quietHours: [MessageCategory: TimeWindow?] = [.transactional: nil],

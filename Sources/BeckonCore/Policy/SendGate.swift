@@ -167,6 +167,9 @@ public struct SendGate: Sendable {
             return .suppressed(.init("customer_inactive", "no longer in the latest full customer snapshot"))
         }
         if now >= validUntil { return .expired(.init("past_valid_until", "its time to send ended")) }
+        // The planner holds out at planning time; this catches a message planned before the holdout, a control
+        // group or a new salt came into force. Held out, it takes no place and no cap (it is not a winner).
+        if let campaign, let held = Holdout.verdict(for: recipient.id, campaign: campaign, global: policy.holdout) { return held }
 
         // A late cycle (a slow batch, a paused machine) must not push a message into quiet hours: the
         // local time is checked at the moment of sending, not only when planning.
