@@ -33,11 +33,11 @@ struct MetricsExpositionTests {
         try Data("""
             stable_seconds: 0
             tick_seconds: 3600
-            policy: { quiet_hours: none }
+            policy: { quiet_hours: none, holdout: 1% }
             server: { port: \(port), token: \(token) }
 
             """.utf8).write(to: root.appendingPathComponent("etc/beckon.yaml"))
-        try Data("id: b\ntrigger: { kind: birthday }\nwindow: \"00:00-23:59\"\nspread: false\ntemplate: hi {{name}}\n".utf8)
+        try Data("id: b\ntrigger: { kind: birthday }\nwindow: \"00:00-23:59\"\nspread: false\ncontrol: 1%\ntemplate: hi {{name}}\n".utf8)
             .write(to: root.appendingPathComponent("etc/campaigns/b.yaml"))
         // Born today in the default zone, so the first cycle sends through the outbox channel.
         var calendar = Calendar(identifier: .gregorian)
@@ -65,6 +65,8 @@ struct MetricsExpositionTests {
         }
         #expect(exposition.contains("beckon_dispatch_seconds_bucket{channel=\"outbox\""), "\(exposition)")
         #expect(exposition.contains("beckon_messages_total{"))
+        // Made at start, at 0 (C1's buckets, 1599 and 8734 of 10,000, are far outside both 1% groups).
+        #expect(exposition.contains("beckon_held_out_total{"), "\(exposition)")
 
         let families = exposition.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] }
         let helped = Set(exposition.split(separator: "\n").filter { $0.hasPrefix("# HELP ") }.map { $0.split(separator: " ")[2] })
