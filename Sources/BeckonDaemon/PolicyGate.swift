@@ -53,6 +53,10 @@ struct PolicyGate: DispatchGate {
                     outcomes.append(DispatchOutcome(key: key, status: .deferred, reasonCode: reason.code, retryAt: until))
                 case .suppressed(let reason), .dropped(let reason), .expired(let reason):
                     outcomes.append(DispatchOutcome(key: key, status: verdict.status, reasonCode: reason.code))
+                    // Held out at sending (planned before the group or its salt): counted like the plan step's.
+                    if let group = Holdout.group(ofReasonCode: reason.code) {
+                        HoldoutSalts.counter(campaign: key.campaign, group: group).increment()
+                    }
                 }
             }
         }

@@ -115,9 +115,12 @@ public struct Planner: Sendable {
     /// (Across cycles the send gate applies the same rule to messages that are still waiting.) Only what was
     /// missed competes, what fired by `now`: over a `plan` interval, a later occurrence is the cycle's of its time.
     static func latestCatchUpOnly(_ decisions: [Decision], now: Date) -> [Decision] {
+        // A held-out occurrence competes as a sent one would, so a control customer ends with one held-out row
+        // where a messaged customer ends with one message (the groups stay comparable).
         let sendable = decisions.indices.filter {
-            guard decisions[$0].occurrence.instant <= now, case .send = decisions[$0].verdict else { return false }
-            return true
+            guard decisions[$0].occurrence.instant <= now else { return false }
+            if case .send = decisions[$0].verdict { return true }
+            return Holdout.group(ofReasonCode: decisions[$0].verdict.reason?.code) != nil
         }
         guard sendable.count > 1, let latest = sendable.max(by: { decisions[$0].occurrence.instant < decisions[$1].occurrence.instant }) else {
             return decisions

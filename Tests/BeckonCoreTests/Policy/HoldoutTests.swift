@@ -166,6 +166,31 @@ struct HoldoutTests {
         #expect(review.decided[message.key]?.reason?.code == "held_out_control")
     }
 
+    @Test("after downtime a control customer keeps one held-out row, like the one message of the others; the rest are superseded")
+    func catchUp() throws {
+        let zone = T.shanghai
+        var campaign = Campaign(id: "hourly", name: "hourly", trigger: .cron(CronRule(expression: try CronExpression("0 * * * *"))),
+                                template: try MessageTemplate("hi"))
+        campaign.policy.window = T.window("00:00-23:59")
+        campaign.policy.spread = false
+        campaign.control = HoldoutGroup(basisPoints: 5_000, salt: "c")
+        let now = T.at("2026-11-24T13:30:00+08:00")
+        let planner = Planner(campaigns: [campaign], defaultTimeZone: zone, calendar: CalendarContext(), policy: DeliveryPolicy(defaultQuietHours: nil))
+        let customers = Self.customers(20)
+        let result = planner.plan(customers: customers, window: DateInterval(start: now.addingTimeInterval(-3 * 3600), end: now), now: now)
+        for customer in customers {
+            let sent = result.messages.filter { $0.key.customer == customer.id }
+            let codes = result.decisions.filter { $0.customer == customer.id }.map { $0.verdict.reason?.code ?? "" }.sorted()
+            if campaign.control!.contains(customer.id) {
+                #expect(sent.isEmpty)
+                #expect(codes == ["held_out_control", "superseded", "superseded"])
+            } else {
+                #expect(sent.count == 1)
+                #expect(codes == ["superseded", "superseded"])
+            }
+        }
+    }
+
     @Test("shares are written back as people write them", arguments: [(500, "5%"), (250, "2.5%"), (25, "0.25%"), (1_005, "10.05%")])
     func percentText(basisPoints: Int, text: String) {
         #expect(HoldoutGroup.percentText(basisPoints) == text)
