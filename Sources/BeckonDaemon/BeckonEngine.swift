@@ -51,6 +51,8 @@ public final class BeckonEngine: Sendable {
         var heldOut: [HeldOutCount: Int] = [:]
         public var dispatch = Dispatcher.Summary()
         public var receiptFiles: [URL] = []
+        /// Daily reports written this cycle (`outbox/reports/`).
+        public var reportFiles: [URL] = []
         /// Messages still waiting for their send time after this cycle, and the first of those times.
         public var waiting = 0
         public var nextSendAt: Date?
@@ -133,6 +135,12 @@ public final class BeckonEngine: Sendable {
         // reports and replies through the server, `beckon resolve`, a process that died before writing them).
         report.receiptFiles = try receipts.writeChanged()
         phase.lap("receipts")
+        if configuration.report.daily {
+            report.reportFiles = DailyReports(folder: configuration.outbox.appendingPathComponent("reports"),
+                                              builder: ReportBuilder(configuration: configuration, store: store), store: store,
+                                              logger: logger).writeFinishedDays(now: now)
+            phase.lap("report")
+        }
         logger.debug("cycle phases", metadata: phase.metadata)
         (report.waiting, report.nextSendAt) = try store.scheduledOutlook()
         Gauge(label: "beckon_queue_depth").record(report.waiting)
