@@ -28,7 +28,7 @@ public struct ReportBuilder: Sendable {
     }
 
     public func figures(_ period: ReportPeriod, generatedAt: Date) throws -> ReportFigures {
-        ReportAssembler(settings: settings).figures(try store.reportRows(period), period: period, generatedAt: generatedAt)
+        ReportAssembler(settings: settings).figures(try store.reportRows(period, attributionDays: [:]), period: period, generatedAt: generatedAt)
     }
 
     /// Writes the report atomically (a reader of the shared folder never sees half a file).

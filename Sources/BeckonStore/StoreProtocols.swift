@@ -340,5 +340,7 @@ public protocol SuppressionStore: Sendable {
 
 /// What `beckon report` reads: the period's counts, grouped in the store.
 public protocol ReportStore: Sendable {
-    func reportRows(_ period: ReportPeriod) throws -> ReportRows
+    /// - Parameter attributionDays: each campaign's attribution window (default 7 days): lift counts conversions
+    ///   within it after each sent or held-out row.
+    func reportRows(_ period: ReportPeriod, attributionDays: [String: Int]) throws -> ReportRows
 }

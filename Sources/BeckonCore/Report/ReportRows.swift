@@ -146,6 +146,9 @@ public struct ReportRows: Hashable, Sendable {
         }
     }
 
+    /// A campaign's attribution window when the configuration names none.
+    public static let defaultAttributionDays = 7
+
     public var outcomes: [Outcome] = []
     public var timeBuckets: [TimeBucket] = []
     public var prefixes: [PrefixOutcome] = []
