@@ -1,3 +1,4 @@
+import BeckonCore
 import Foundation
 
 /// A streaming RFC 4180 reader over bytes: quoted fields with commas, doubled quotes and newlines; CRLF, LF or CR.
@@ -138,6 +139,42 @@ public struct CSVReader: ~Copyable {
         var count = 0
         while try nextRaw(collecting: false) != nil { count += 1 }
         return count
+    }
+
+    /// The next record's fingerprint and the hash of its (trimmed) field `idField`, without decoding the
+    /// other fields; nil at the end. Two records with the same fingerprint have, with 128-bit certainty, the
+    /// same fields and the same problem (the framed bytes, where each field ends, text after a closing quote,
+    /// the record's length), so they parse alike under the same header and settings.
+    public mutating func nextFingerprint(idField: Int) throws(CSVError) -> (line: Int, high: UInt64, low: UInt64, idHash: UInt32?)? {
+        guard let (start, _) = try nextRaw(collecting: true) else { return nil }
+        var idHash: UInt32?
+        if idField < ends.count {
+            let from = idField == 0 ? 0 : ends[idField - 1]
+            let id: String? = bytes.withUnsafeBufferPointer { all in
+                let field = UnsafeBufferPointer(rebasing: all[from..<ends[idField]])
+                if !sawHigh && !sawNUL { return String(decoding: field, as: UTF8.self) }
+                if case .text(let text) = decoder.decode(field) { return text }
+                return nil
+            }
+            // Swift's per-process hash is enough here: the id hashes only find ids named twice within this run.
+            if let id { idHash = UInt32(truncatingIfNeeded: id.trimmedSpaces.hashValue) }
+        }
+        // The field ends and the problems are hashed with the bytes (appended to them: the record is not decoded).
+        let framed = bytes.count
+        for end in ends { withUnsafeBytes(of: UInt32(truncatingIfNeeded: end).littleEndian) { bytes.append(contentsOf: $0) } }
+        let flags = (UInt64(afterClosingQuote.map { $0 + 1 } ?? 0) << 1) | (tooLong ? 1 : 0)
+        withUnsafeBytes(of: flags.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt64(recordBytes).littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt64(framed).littleEndian) { bytes.append(contentsOf: $0) }
+        let (high, low) = bytes.withUnsafeBytes { raw in
+            (XXH64.hash(raw, seed: 0), XXH64.hash(raw, seed: 0x9E37_79B9_7F4A_7C15))
+        }
+        return (start, high, low, idHash)
+    }
+
+    /// Frames the next record and drops it (its lines still count); false at the end.
+    public mutating func skipRecord() throws(CSVError) -> (line: Int, endLine: Int)? {
+        try nextRaw(collecting: false).map { (line: $0.start, endLine: $0.end) }
     }
 
     private mutating func resetRecord() {

@@ -117,6 +117,11 @@ public struct RecordReader: ~Copyable {
         if !jsonLines { _ = try csv.validateToEnd() }
     }
 
+    /// Skips the next CSV record without decoding it (a re-import's unchanged row); nil at the end.
+    public mutating func skip() throws(CSVError) -> (line: Int, endLine: Int)? {
+        try csv.skipRecord()
+    }
+
     public mutating func next() throws(CSVError) -> CSVReader.Record? {
         guard jsonLines else { return try csv.next() }
         guard let line = try csv.next() else { return nil }

@@ -140,6 +140,8 @@ public final class InboxProcessor: @unchecked Sendable {
         var decision: InboxFileDecision
         var jsonColumns: [String]
         var resume: ImportProgress?
+        /// A customer CSV file's records that need no parsing (nil: parse every record).
+        var skips: RecordSkips?
     }
 
     private struct Quarantine: Error, CustomStringConvertible {
@@ -182,7 +184,7 @@ public final class InboxProcessor: @unchecked Sendable {
             let resume = dryRun ? nil : try store.importProgress(sha256: sha)
             let declared = confirmSnapshot || FileManager.default.fileExists(atPath: url.path + ".snapshot")
             plan = try prepare(file, name: name, sha: sha, resume: resume, declaredSnapshot: declared,
-                               checkSnapshotShare: !confirmSnapshot)
+                               checkSnapshotShare: !confirmSnapshot, zone: timeZone, fingerprints: !dryRun && settings.skipsUnchangedRows)
         } catch let hold as Hold {
             return self.hold(url, reason: hold.reason, dryRun: dryRun)
         } catch {
@@ -217,7 +219,18 @@ public final class InboxProcessor: @unchecked Sendable {
                 batchRows = 0
                 progress?(state.rows, state.rejectedRows)
             }
-            while let record = try records.next() {
+            var skips = plan.skips
+            var ordinal = -1
+            while true {
+                ordinal += 1
+                if let skips, skips.shouldSkip(ordinal) {
+                    // Unchanged since the previous file of this context: a full parse would write nothing.
+                    guard let framed = try records.skip() else { break }
+                    lastLine = framed.endLine
+                    state.rows += 1
+                    continue
+                }
+                guard let record = try records.next() else { break }
                 lastLine = record.endLine
                 // Rows committed before a crash are not applied twice.
                 if record.line < state.nextLine { continue }
@@ -228,6 +241,7 @@ public final class InboxProcessor: @unchecked Sendable {
                     if dryRun { errors.append(error) }
                     batch.errors.append(ImportRowError(line: error.line, field: error.field, value: error.value, reason: error.reason))
                     state.rejectedRows += 1
+                    skips?.markRejected(ordinal)
                     if plan.decision.snapshot, let id = importer.customerID(of: record) { batch.listedIDs.append(id) }
                 case .success(let change):
                     change.apply(to: &batch, reviews: &reviews)
@@ -249,7 +263,7 @@ public final class InboxProcessor: @unchecked Sendable {
                 if !reviews.isEmpty { writeReport(ReportName.derived(name, ".review.txt"), reviews.joined(separator: "\n") + "\n", about: name) }
                 // The RFM boundaries move with the customers, but are recomputed by the planner when due
                 // (`RFMRefresh`), not after every file: a one-row file must not rescan a million customers.
-                try store.finishImport(record, snapshot: plan.decision.snapshot)
+                try store.finishImport(record, snapshot: plan.decision.snapshot, fingerprints: skips?.nextSet())
                 do {
                     try finish(url, now: now, timeZone: timeZone)
                 } catch where Self.isGone(error) {
@@ -258,6 +272,7 @@ public final class InboxProcessor: @unchecked Sendable {
             }
             logger.info("imported \(kind.rawValue) file", metadata: ["file": "\(name)", "rows": "\(state.rows)", "rejected": "\(state.rejectedRows)"])
             var detail: [String] = [plan.decision.why]
+            if let skips, skips.skipped > 0 { detail.append("\(skips.skipped) row(s) unchanged since the previous file, not parsed again") }
             if importer.duplicateIDs > 0 { detail.append("\(importer.duplicateIDs) duplicate id(s), last row wins") }
             if !reviews.isEmpty { detail.append("\(reviews.count) reply(ies) to review") }
             detail.append(contentsOf: notes)
@@ -276,7 +291,7 @@ public final class InboxProcessor: @unchecked Sendable {
 
     /// Reads the file once to decide its kind, check that it can be read whole, and (for a snapshot) measure it.
     private func prepare(_ file: InboxFile, name: String, sha: String, resume: ImportProgress?, declaredSnapshot: Bool,
-                         checkSnapshotShare: Bool) throws -> Plan {
+                         checkSnapshotShare: Bool, zone: TimeZone, fingerprints: Bool) throws -> Plan {
         try file.rewind()
         let encoding: TextEncoding
         if settings.encoding != .auto {
@@ -302,12 +317,21 @@ public final class InboxProcessor: @unchecked Sendable {
             guard decision.why == InboxFileDecision.byDefault else { throw error }
             throw UnreadableFile(file: name, reason: "\(error.reason) (read as a customer file: the name matches no pattern of inbox.kinds)")
         }
+        var skips: RecordSkips?
         if decision.snapshot {
+            // Snapshots parse every record: each listed row must carry the snapshot's seen_in.
             try checkSnapshot(file, name: name, encoding: encoding, header: header, enforce: checkSnapshotShare)
+        } else if fingerprints, decision.kind == .customers, !Self.isJSONLines(name), case .success(let importer) = parsers,
+                  let idField = importer.customers?.position.customerID {
+            let context = RecordSkips.context(kind: decision.kind, header: header, settings: settings, encoding: encoding, zone: zone)
+            try file.rewind()
+            var reader = CSVReader(handle: file.handle, encoding: encoding)
+            do { skips = try RecordSkips.scan(&reader, idField: idField, context: context, store: store) }
+            catch let error as CSVError { throw Quarantine(reason: "\(error)") }
         } else {
             try validateRecords(file, encoding: encoding, jsonLines: Self.isJSONLines(name))
         }
-        return Plan(sha: sha, encoding: encoding, decision: decision, jsonColumns: jsonColumns, resume: resume)
+        return Plan(sha: sha, encoding: encoding, decision: decision, jsonColumns: jsonColumns, resume: resume, skips: skips)
     }
 
     private func scanJSONColumns(_ file: InboxFile, encoding: TextEncoding) throws -> [String] {

@@ -16,6 +16,9 @@ public struct InboxSettings: Sendable {
     /// of them, so fewer, larger commits took the 1M-row import bench from 9.3 s to 7.5-7.8 s. Two batches are
     /// in memory at once (one parsed, one committing); 40,000 was faster still but peaked at 170 MB.
     public var batchSize: Int
+    /// Re-imports skip records unchanged since the previous file of the same mapping (`RecordSkips`); off only
+    /// to compare against a full parse.
+    public var skipsUnchangedRows = true
 
     public init(aliases: [String: String] = [:], encoding: TextEncoding = .auto, keywords: OptOutKeywords = OptOutKeywords(),
                 kinds: InboxKindPatterns = .defaults, snapshotMaxDeactivate: Double = 0.2, batchSize: Int = 25_000) {

@@ -75,11 +75,26 @@ extension SQLiteStore: ImportJournal {
         }
     }
 
-    public func finishImport(_ file: ImportedFile, snapshot: Bool) throws {
+    public func finishImport(_ file: ImportedFile, snapshot: Bool, fingerprints: ImportFingerprints?) throws {
         try writer.write { db in
             if snapshot {
-                // Absent from a full snapshot: kept (history, receipts) but never messaged again.
-                try db.execute(sql: "UPDATE customer SET active = 0 WHERE seen_in <> ? AND active = 1", arguments: [file.sha256])
+                // Absent from a full snapshot: kept (history, receipts) but never messaged again. The deactivation
+                // takes a change number: a later file listing them again must parse their rows (fingerprints).
+                let change = try Self.lastCustomerChange(in: db) + 1
+                try db.execute(sql: "UPDATE customer SET active = 0, change_seq = ? WHERE seen_in <> ? AND active = 1",
+                               arguments: [change, file.sha256])
+                if db.changesCount > 0 {
+                    try db.execute(sql: "INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                                   arguments: [Self.customerChangeKey, String(change)])
+                }
+            }
+            if let fingerprints {
+                var blob = Data(capacity: fingerprints.values.count * 8)
+                for value in fingerprints.values { withUnsafeBytes(of: value.littleEndian) { blob.append(contentsOf: $0) } }
+                try db.execute(sql: """
+                    INSERT INTO import_fingerprint (context, through_change, fingerprints) VALUES (?, ?, ?)
+                    ON CONFLICT(context) DO UPDATE SET through_change = excluded.through_change, fingerprints = excluded.fingerprints
+                    """, arguments: [fingerprints.context, try Self.lastCustomerChange(in: db), blob])
             }
             try db.execute(sql: """
                 INSERT INTO imported_file (sha256, name, rows, rejected_rows, imported_at) VALUES (?, ?, ?, ?, ?)
@@ -87,6 +102,25 @@ extension SQLiteStore: ImportJournal {
                 """, arguments: [file.sha256, file.name, file.rows, file.rejectedRows, file.importedAt.timeIntervalSince1970])
             try db.execute(sql: "DELETE FROM import_progress WHERE sha256 = ?", arguments: [file.sha256])
             try db.execute(sql: "DELETE FROM import_error WHERE sha256 = ?", arguments: [file.sha256])
+        }
+    }
+
+    public func importFingerprints(context: String) throws -> ImportFingerprints? {
+        try writer.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT through_change, fingerprints FROM import_fingerprint WHERE context = ?",
+                                             arguments: [context]) else { return nil }
+            let blob: Data = row["fingerprints"]
+            let count = blob.count / 8
+            let values = blob.withUnsafeBytes { raw in
+                (0..<count).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) }
+            }
+            return ImportFingerprints(context: context, throughChange: row["through_change"], values: values)
+        }
+    }
+
+    public func customerIDsChanged(after: Int64) throws -> [String] {
+        try writer.read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM customer INDEXED BY customer_change WHERE change_seq > ?", arguments: [after])
         }
     }
 

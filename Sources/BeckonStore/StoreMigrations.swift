@@ -21,6 +21,7 @@ enum StoreMigrations {
         registerSendPausesV8(&migrator)
         registerPlanningV9(&migrator)
         registerLinksV10(&migrator)
+        registerImportFingerprintsV13(&migrator)
         return migrator
     }
 

@@ -250,13 +250,48 @@ public protocol ImportJournal: Sendable {
     func commitBatch(_ batch: ImportBatch, progress: ImportProgress) throws
     /// The rows rejected so far in a file's import, in line order.
     func rowErrors(sha256: String) throws -> [ImportRowError]
-    /// Records the file as imported (and, for a full snapshot, marks customers it did not list inactive).
-    func finishImport(_ file: ImportedFile, snapshot: Bool) throws
+    /// Records the file as imported (and, for a full snapshot, marks customers it did not list inactive), with
+    /// the fingerprints of its records that the next file of the same context may skip.
+    func finishImport(_ file: ImportedFile, snapshot: Bool, fingerprints: ImportFingerprints?) throws
+    /// The fingerprints the last import under `context` left, with the change number it finished at.
+    func importFingerprints(context: String) throws -> ImportFingerprints?
+    /// The ids of customers whose stored row changed (or that were deactivated) after change number `after`.
+    func customerIDsChanged(after: Int64) throws -> [String]
     /// How many customers are active, and how many of `ids` are (a snapshot's guard against deactivating most).
     func activeCustomerCount(among ids: [String]?) throws -> Int
     /// Recomputes what depends on every customer at once (RFM quintile boundaries) after a customer file.
     @discardableResult
     func refreshRFMBreakpoints(at now: Date) throws -> RFMBreakpoints
+}
+
+/// The record fingerprints of one imported customer file: sorted 128-bit values (high, low, high, low, ...) of
+/// records that were accepted and name a customer no other record of the file names. For a customer whose
+/// change number is at most `throughChange`, the stored row is exactly what the record with that fingerprint
+/// parses to, so a later file of the same `context` need not parse that record again.
+public struct ImportFingerprints: Sendable {
+    public var context: String
+    public var throughChange: Int64
+    public var values: [UInt64]
+
+    public init(context: String, throughChange: Int64 = 0, values: [UInt64]) {
+        self.context = context
+        self.throughChange = throughChange
+        self.values = values
+    }
+
+    public var count: Int { values.count / 2 }
+
+    /// Binary search over the sorted pairs.
+    public func contains(high: UInt64, low: UInt64) -> Bool {
+        var lower = 0, upper = count
+        while lower < upper {
+            let middle = (lower + upper) / 2
+            let h = values[2 * middle], l = values[2 * middle + 1]
+            if h == high && l == low { return true }
+            if h < high || (h == high && l < low) { lower = middle + 1 } else { upper = middle }
+        }
+        return false
+    }
 }
 
 /// A rejected row of an inbox file: where, which field, what value, why.
