@@ -122,7 +122,7 @@ extension SQLiteStore: ReportStore {
         // customer converted within the campaign's window after the row's send time (for a control row, the moment
         // the message would have gone). Both groups are measured the same way, attributed or not.
         let controlled = try String.fetchAll(db, sql: """
-            SELECT DISTINCT campaign FROM message m WHERE \(scope.sql) AND m.status = 'suppressed' AND m.reason_code = 'held_out_control'
+            SELECT DISTINCT campaign FROM message m WHERE \(scope.sql) AND m.status = 'suppressed' AND m.reason_code = '\(Holdout.controlCode)'
             """, arguments: scope.arguments)
         guard !controlled.isEmpty else { return }
         var window = "CASE m.campaign"
@@ -140,7 +140,7 @@ extension SQLiteStore: ReportStore {
                                AND v.occurred_at <= m.send_at + \(window))) AS converted
             FROM message m
             WHERE \(scope.sql) AND m.campaign IN \(Self.sqlList(controlled.map { $0.replacingOccurrences(of: "'", with: "''") }))
-              AND (m.status IN \(Self.sqlList(ReportAssembler.billed.map(\.rawValue))) OR (m.status = 'suppressed' AND m.reason_code = 'held_out_control'))
+              AND (m.status IN \(Self.sqlList(ReportAssembler.billed.map(\.rawValue))) OR (m.status = 'suppressed' AND m.reason_code = '\(Holdout.controlCode)'))
             GROUP BY m.campaign, control
             """, arguments: arguments) {
             let campaign: String = row["campaign"]

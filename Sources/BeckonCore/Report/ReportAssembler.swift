@@ -30,7 +30,7 @@ public struct ReportAssembler: Sendable {
     public static let heldByPolicy: Set<MessageStatus> = [.suppressed, .dropped, .expired]
     /// The reasons of held-out rows (`suppressed`, global holdout and campaign control; docs/holdout.md): no
     /// message on purpose, so they are no policy loss.
-    public static let heldOutReasons: Set<String> = ["held_out", "held_out_control"]
+    public static let heldOutReasons: Set<String> = [Holdout.globalCode, Holdout.controlCode]
 
     public var settings: Settings
 
@@ -40,11 +40,12 @@ public struct ReportAssembler: Sendable {
 
     public func figures(_ rows: ReportRows, period: ReportPeriod, generatedAt: Date) -> ReportFigures {
         let funnels = funnels(rows)
+        let variantResults = variantResults(rows)
         return ReportFigures(
             period: period, generatedAt: generatedAt, currency: settings.currency, funnels: funnels,
             heatMaps: heatMaps(rows.timeBuckets), carriers: carriers(rows.prefixes), channels: channels(rows),
-            variants: variants(rows), lifts: lifts(rows.exposures), optOuts: optOuts(rows.optOuts, funnels: funnels),
-            topMessages: topMessages(rows), botClicks: rows.clicks.map(\.botClicks).reduce(0, +),
+            variants: variants(variantResults), lifts: lifts(rows.exposures), optOuts: optOuts(rows.optOuts, funnels: funnels),
+            topMessages: topMessages(variantResults), botClicks: rows.clicks.map(\.botClicks).reduce(0, +),
             detectableLift: settings.detectableLift)
     }
 
@@ -134,8 +135,7 @@ public struct ReportAssembler: Sendable {
         }
     }
 
-    func variants(_ rows: ReportRows) -> [ReportFigures.VariantComparison] {
-        let results = variantResults(rows)
+    func variants(_ results: [(campaign: String, result: ReportFigures.VariantResult)]) -> [ReportFigures.VariantComparison] {
         return Dictionary(grouping: results, by: \.campaign).keys.sorted().compactMap { campaign in
             let variants = results.filter { $0.campaign == campaign }.map(\.result)
             guard variants.count >= 2 else { return nil }
@@ -213,8 +213,8 @@ public struct ReportAssembler: Sendable {
         }
     }
 
-    func topMessages(_ rows: ReportRows) -> [ReportFigures.TopMessage] {
-        let ranked = variantResults(rows).map { entry in
+    func topMessages(_ results: [(campaign: String, result: ReportFigures.VariantResult)]) -> [ReportFigures.TopMessage] {
+        let ranked = results.map { entry in
             ReportFigures.TopMessage(campaign: entry.campaign, variant: entry.result.variant,
                                      text: settings.templates[entry.campaign]?[entry.result.variant] ?? settings.templates[entry.campaign]?[""] ?? "",
                                      sent: entry.result.sent, clicked: entry.result.clicked.successes, converted: entry.result.converted,
