@@ -175,10 +175,11 @@ final class KannelHarness: @unchecked Sendable {
         return process
     }
 
-    /// Waits until smsbox answers on its sendsms port.
+    /// Waits until smsbox answers on its sendsms port: up to 60 s, since under the full suite on 2 cores smsbox
+    /// once took longer than the 10 s this used to allow (alone it is up in under a second).
     func waitUntilReady() async throws {
         let url = URL(string: "http://127.0.0.1:\(Self.sendsmsPort)/cgi-bin/sendsms")!
-        for _ in 0..<100 {
+        for _ in 0..<600 {
             if (try? await URLSession.shared.data(from: url)) != nil { return }
             try await Task.sleep(for: .milliseconds(100))
         }
