@@ -122,15 +122,36 @@ public struct SendGate: Sendable {
                 ?? decide(candidate, recipient: recipient, today: today, committed: committed, winners: winners,
                           suppressions: suppressions, at: at)
             if candidate.isDue { review.decided[candidate.record.key] = verdict } else { review.forecast[candidate.record.key] = verdict }
-            if case .send = verdict, counts(candidate.record) {
-                var won = candidate.record
-                won.at = at
-                won.priority = candidate.priority
-                winners.append(won)
-            }
+            guard counts(candidate.record), let wins = placeTaken(by: candidate, verdict: verdict, at: at, recipient: recipient, today: today,
+                                                                 committed: committed, winners: winners, suppressions: suppressions) else { continue }
+            var won = candidate.record
+            won.at = wins
+            won.priority = candidate.priority
+            winners.append(won)
         }
         return review
     }
+
+    /// When the candidate takes one of today's places in the ranking: at its verdict's time if it goes; or, if
+    /// only the window keeps it back now (a late wake-up found a morning slot just closed) and the window opens
+    /// again later today, at that opening, if it would go then. A message held that way keeps its place: a lower
+    /// priority that happens to be inside its own window must not take the day from it.
+    func placeTaken(by candidate: Candidate, verdict: PolicyVerdict, at: Date, recipient: Recipient, today: LocalDate,
+                    committed: [CapRecord], winners: [CapRecord], suppressions: [Suppression]) -> Date? {
+        switch verdict {
+        case .send:
+            return at
+        case .deferred(let until, let reason) where reason.code == Self.outsideWindow && LocalDate(until, in: recipient.zone) == today:
+            let later = decide(candidate, recipient: recipient, today: today, committed: committed, winners: winners,
+                               suppressions: suppressions, at: until)
+            if case .send = later { return until }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    static let outsideWindow = "outside_window"
 
     func priority(_ key: MessageKey) -> Int { campaigns[key.campaign]?.priority ?? 0 }
 
@@ -177,7 +198,7 @@ public struct SendGate: Sendable {
             ?? SendTiming(window: CampaignPolicy.defaultWindow, quietHours: policy.quietHours(for: record.category))
         if !timing.allows(now, in: zone) {
             let next = timing.nextOpening(after: now, in: zone)
-            let reason = PolicyVerdict.Reason("outside_window", "it is \(ISOInstant.format(now, in: zone)) for the customer, outside \(timing.describeAllowed())")
+            let reason = PolicyVerdict.Reason(Self.outsideWindow, "it is \(ISOInstant.format(now, in: zone)) for the customer, outside \(timing.describeAllowed())")
             guard let next, next < validUntil else { return .expired(reason) }
             return .deferred(until: next, reason)
         }

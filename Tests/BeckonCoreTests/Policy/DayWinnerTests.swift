@@ -133,4 +133,31 @@ struct DayWinnerTests {
         #expect(until == expected)
         if !spread { #expect(until == T.at("2026-11-25T09:00:00+08:00")) }
     }
+
+    @Test("a late wake-up that finds the higher priority outside its window until this evening keeps the day for it")
+    func windowClosedUntilLaterToday() throws {
+        // The high priority may go 08:00-09:00 or 21:00-22:00 (its 21:00-09:00 window less the quiet hours).
+        var high = Self.campaign("high", priority: 10)
+        high.policy.window = TimeWindow(start: LocalTime(hour: 21, minute: 0), end: LocalTime(hour: 9, minute: 0))
+        let gate = SendGate(policy: DeliveryPolicy(), campaigns: [Self.campaign("low", priority: 1), high])
+        let midnight = T.at("2026-11-24T23:59:00+08:00")
+        let highMessage = T.message("high", sendAt: T.at("2026-11-24T08:30:00+08:00"), validUntil: midnight)
+        let lowMessage = T.message("low", sendAt: T.at("2026-11-24T08:31:00+08:00"), validUntil: midnight)
+        // Both were due at 08:30; the daemon woke at 09:20, when the morning slot had just closed.
+        let lateWakeUp = T.at("2026-11-24T09:20:00+08:00")
+        let review = gate.review([highMessage, lowMessage], for: Self.recipient, book: [CapRecord(highMessage), CapRecord(lowMessage)],
+                                 suppressions: [], now: lateWakeUp)
+        let evening = T.at("2026-11-24T21:00:00+08:00")
+        #expect(review.decided[T.key("high")] == .deferred(until: evening, .init("outside_window", "it is 2026-11-24T09:20:00+08:00 for the customer, outside 08:00-09:00, 21:00-22:00")))
+        let low = try #require(review.decided[T.key("low")])
+        #expect(low.status == .dropped, "valid only today, it cannot wait for tomorrow")
+        #expect(low.reason?.detail.contains("high/0/C1/2026-11-24 (priority 10, scheduled for 2026-11-24T21:00:00+08:00)") == true)
+
+        // Had the evening slot been closed too (valid only until 20:00), the day is the low priority's.
+        let shortLived = T.message("high", sendAt: highMessage.sendAt, validUntil: T.at("2026-11-24T20:00:00+08:00"))
+        let alone = gate.review([shortLived, lowMessage], for: Self.recipient, book: [CapRecord(shortLived), CapRecord(lowMessage)],
+                                suppressions: [], now: lateWakeUp)
+        #expect(alone.decided[T.key("high")]?.status == .expired)
+        #expect(alone.decided[T.key("low")]?.status == .scheduled)
+    }
 }
