@@ -47,6 +47,8 @@ public struct CSVReader: ~Copyable {
     private let input: Input
     private var buffer: [UInt8] = []
     private var position = 0
+    /// The file offset of `buffer[0]`.
+    private var base = 0
     private var atEOF = false
     private var line = 1
     private let chunkSize: Int
@@ -114,6 +116,7 @@ public struct CSVReader: ~Copyable {
         guard !atEOF, case .handle(let handle, _) = input else { return false }
         if position > 0 {
             buffer.removeFirst(position)
+            base += position
             position = 0
         }
         let data = (try? handle.read(upToCount: chunkSize)) ?? nil
@@ -147,6 +150,20 @@ public struct CSVReader: ~Copyable {
     /// the record's length), so they parse alike under the same header and settings.
     public mutating func nextFingerprint(idField: Int) throws(CSVError) -> (line: Int, high: UInt64, low: UInt64, idHash: UInt32?)? {
         guard let (start, _) = try nextRaw(collecting: true) else { return nil }
+        let (high, low, idHash) = fingerprintOfFramed(idField: idField)
+        return (start, high, low, idHash)
+    }
+
+    /// The next record, decoded, with its fingerprint as `nextFingerprint` gives it (a first import's pass).
+    public mutating func nextWithFingerprint(idField: Int) throws(CSVError) -> (record: Record, high: UInt64, low: UInt64, idHash: UInt32?)? {
+        guard let (start, end) = try nextRaw(collecting: true) else { return nil }
+        let record = decoded(startLine: start, endLine: end)
+        let (high, low, idHash) = fingerprintOfFramed(idField: idField)
+        return (record, high, low, idHash)
+    }
+
+    /// Hashes the framed record (and appends to `bytes`: decode before calling this).
+    private mutating func fingerprintOfFramed(idField: Int) -> (high: UInt64, low: UInt64, idHash: UInt32?) {
         var idHash: UInt32?
         if idField < ends.count {
             let from = idField == 0 ? 0 : ends[idField - 1]
@@ -169,7 +186,31 @@ public struct CSVReader: ~Copyable {
         let (high, low) = bytes.withUnsafeBytes { raw in
             (XXH64.hash(raw, seed: 0), XXH64.hash(raw, seed: 0x9E37_79B9_7F4A_7C15))
         }
-        return (start, high, low, idHash)
+        return (high, low, idHash)
+    }
+
+    /// Where reading stands between records: the offset after the last record's line break (bit 62: that break
+    /// was a CR, so an LF right after it belongs to it) and the line the next record starts on.
+    public var resumePoint: (offset: Int, line: Int) {
+        (base + position | (skipLF ? 1 << 62 : 0), line)
+    }
+
+    /// Goes back or ahead to a `resumePoint` of the same input: the next record read is the one that followed it.
+    public mutating func seek(to point: (offset: Int, line: Int)) throws {
+        let offset = point.offset & ~(1 << 62)
+        skipLF = point.offset & (1 << 62) != 0
+        crInQuotes = false
+        line = point.line
+        switch input {
+        case .memory:
+            position = offset
+        case .handle(let handle, _):
+            try handle.seek(toOffset: UInt64(offset))
+            buffer.removeAll(keepingCapacity: true)
+            base = offset
+            position = 0
+            atEOF = false
+        }
     }
 
     /// Frames the next record and drops it (its lines still count); false at the end.

@@ -122,6 +122,16 @@ public struct RecordReader: ~Copyable {
         try csv.skipRecord()
     }
 
+    /// The next CSV record with its fingerprint (`CSVReader.nextWithFingerprint`).
+    public mutating func nextWithFingerprint(idField: Int) throws(CSVError) -> (record: CSVReader.Record, high: UInt64, low: UInt64, idHash: UInt32?)? {
+        try csv.nextWithFingerprint(idField: idField)
+    }
+
+    /// Continues after a record whose `CSVReader.resumePoint` was taken in an earlier pass over the same file.
+    public mutating func seek(to point: (offset: Int, line: Int)) throws {
+        try csv.seek(to: point)
+    }
+
     public mutating func next() throws(CSVError) -> CSVReader.Record? {
         guard jsonLines else { return try csv.next() }
         guard let line = try csv.next() else { return nil }

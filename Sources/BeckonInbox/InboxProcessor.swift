@@ -221,16 +221,35 @@ public final class InboxProcessor: @unchecked Sendable {
             }
             var skips = plan.skips
             var ordinal = -1
+            var skipping = false
             while true {
                 ordinal += 1
                 if let skips, skips.shouldSkip(ordinal) {
                     // Unchanged since the previous file of this context: a full parse would write nothing.
-                    guard let framed = try records.skip() else { break }
-                    lastLine = framed.endLine
+                    if let point = skips.resumePoint(after: ordinal) {
+                        // Not read at all: the next record parsed is sought from where this one ends.
+                        skipping = true
+                        lastLine = point.line - 1
+                    } else {
+                        guard let framed = try records.skip() else { break }
+                        lastLine = framed.endLine
+                    }
                     state.rows += 1
                     continue
                 }
-                guard let record = try records.next() else { break }
+                if skipping, let point = skips?.resumePoint(after: ordinal - 1) {
+                    try records.seek(to: point)
+                    skipping = false
+                }
+                let record: CSVReader.Record
+                if skips?.collecting == true, let idField = skips?.idField {
+                    guard let next = try records.nextWithFingerprint(idField: idField) else { break }
+                    record = next.record
+                    skips?.record(high: next.high, low: next.low, idHash: next.idHash)
+                } else {
+                    guard let next = try records.next() else { break }
+                    record = next
+                }
                 lastLine = record.endLine
                 // Rows committed before a crash are not applied twice.
                 if record.line < state.nextLine { continue }

@@ -23,6 +23,17 @@ struct RecordSkips {
     /// Set while importing: records rejected by the parser (never in the next set).
     var rejected: [Bool]
     var skipped = 0
+    /// With a previous set: where each record ends (`CSVReader.resumePoint`), so the import pass seeks past
+    /// skipped records instead of framing them again.
+    var resumeOffsets: [Int] = []
+    var resumeLines: [Int32] = []
+    /// Without a previous set nothing is skipped, and the fingerprints are taken in the import pass itself
+    /// (`record`), so a first import reads the file no more often than before: the id column to hash, and the
+    /// ids' hashes until the end decides which records name a customer once.
+    let idField: Int
+    var collecting = false
+    private var ids: [UInt32] = []
+    private var hasID: [Bool] = []
 
     var count: Int { high.count }
 
@@ -36,24 +47,37 @@ struct RecordSkips {
 
     /// Reads the whole file once (this also frames every record: an unclosed quote throws here).
     static func scan(_ reader: inout CSVReader, idField: Int, context: String, store: any ImportJournal) throws -> RecordSkips {
+        let previous = try store.importFingerprints(context: context)
+        let seeks = (previous?.count ?? 0) > 0
+        guard seeks else {
+            _ = try reader.validateToEnd()
+            var skips = RecordSkips(context: context, high: [], low: [], eligible: [], skip: [], rejected: [], idField: idField)
+            skips.collecting = true
+            return skips
+        }
         _ = try reader.nextFingerprint(idField: idField) // the header
         var high: [UInt64] = [], low: [UInt64] = [], ids: [UInt32] = [], hasID: [Bool] = []
+        var offsets: [Int] = [], lines: [Int32] = []
         while let record = try reader.nextFingerprint(idField: idField) {
             high.append(record.high)
             low.append(record.low)
             ids.append(record.idHash ?? 0)
             hasID.append(record.idHash != nil)
+            if seeks {
+                let point = reader.resumePoint
+                offsets.append(point.offset)
+                lines.append(Int32(truncatingIfNeeded: point.line))
+            }
         }
-        // Ids named more than once (or colliding in 32 bits: then parsed needlessly, never wrongly).
-        var sorted = ids.indices.filter { hasID[$0] }.map { ids[$0] }
-        sorted.sort()
-        var repeated = Set<UInt32>()
-        for index in sorted.indices.dropFirst() where sorted[index] == sorted[index - 1] { repeated.insert(sorted[index]) }
-        sorted = []
+        let repeated = repeatedIDs(ids, hasID)
         let eligible = ids.indices.map { hasID[$0] && !repeated.contains(ids[$0]) }
         var skips = RecordSkips(context: context, high: high, low: low, eligible: eligible,
-                                skip: Array(repeating: false, count: high.count), rejected: Array(repeating: false, count: high.count))
-        guard let previous = try store.importFingerprints(context: context), previous.count > 0 else { return skips }
+                                skip: Array(repeating: false, count: high.count), rejected: Array(repeating: false, count: high.count),
+                                idField: idField)
+        // (Line numbers are kept in 32 bits: a file of more lines parses every record.)
+        guard let previous, seeks, reader.resumePoint.line < Int(Int32.max) else { return skips }
+        skips.resumeOffsets = offsets
+        skips.resumeLines = lines
         let changed = Set(try store.customerIDsChanged(after: previous.throughChange).map { UInt32(truncatingIfNeeded: $0.hashValue) })
         for index in 0..<skips.count where eligible[index] && !changed.contains(ids[index])
             && previous.contains(high: high[index], low: low[index]) {
@@ -65,10 +89,39 @@ struct RecordSkips {
 
     func shouldSkip(_ ordinal: Int) -> Bool { ordinal < skip.count && skip[ordinal] }
 
+    /// Where record `ordinal` ends, if known.
+    func resumePoint(after ordinal: Int) -> (offset: Int, line: Int)? {
+        guard ordinal >= 0, ordinal < resumeOffsets.count else { return nil }
+        return (resumeOffsets[ordinal], Int(resumeLines[ordinal]))
+    }
+
     mutating func markRejected(_ ordinal: Int) { if ordinal < rejected.count { rejected[ordinal] = true } }
+
+    /// A first import's record, in order (`collecting`).
+    mutating func record(high: UInt64, low: UInt64, idHash: UInt32?) {
+        self.high.append(high)
+        self.low.append(low)
+        ids.append(idHash ?? 0)
+        hasID.append(idHash != nil)
+        rejected.append(false)
+    }
+
+    /// Ids named more than once (or colliding in 32 bits: then parsed needlessly, never wrongly).
+    static func repeatedIDs(_ ids: [UInt32], _ hasID: [Bool]) -> Set<UInt32> {
+        var sorted = ids.indices.filter { hasID[$0] }.map { ids[$0] }
+        sorted.sort()
+        var repeated = Set<UInt32>()
+        for index in sorted.indices.dropFirst() where sorted[index] == sorted[index - 1] { repeated.insert(sorted[index]) }
+        return repeated
+    }
 
     /// The set the next file of this context may skip against: accepted records of ids named once, sorted.
     func nextSet() -> ImportFingerprints {
+        var eligible = self.eligible
+        if collecting {
+            let repeated = Self.repeatedIDs(ids, hasID)
+            eligible = ids.indices.map { hasID[$0] && !repeated.contains(ids[$0]) }
+        }
         var kept: [(UInt64, UInt64)] = []
         kept.reserveCapacity(count)
         for index in 0..<count where eligible[index] && !rejected[index] { kept.append((high[index], low[index])) }
