@@ -5,7 +5,7 @@ import Foundation
 public enum CampaignLoader {
     static let keys = Set(["id", "name", "category", "priority", "trigger", "template", "template_file", "variants", "channel", "enabled", "audience", "tracked_link",
                         "control", "control_salt"])
-        .union(ConfigNode.campaignPolicyKeys)
+        .union(ConfigNode.campaignPolicyKeys).union(ConfigNode.campaignContentKeys)
 
     public static func load(directory: URL) throws -> [Campaign] {
         let files: [URL]
@@ -66,6 +66,7 @@ public enum CampaignLoader {
             enabled: try root.optional("enabled")?.bool() ?? true
         )
         campaign.policy = try root.campaignPolicy()
+        campaign.content = try root.campaignContent()
         if let audience = try root.optional("audience") {
             campaign.audience = AudienceRule(conditions: try audience.list().map { node in
                 do { return try AudienceRule.parse(try node.string()) } catch let error as AudienceError { throw node.error("\(error)") }

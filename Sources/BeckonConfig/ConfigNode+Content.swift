@@ -30,6 +30,26 @@ extension ConfigNode {
         return policy
     }
 
+    /// A campaign's own `locale:`, `brand:` and `opt_out_text:` (its root keys), over the global `content:` section.
+    ///
+    /// ```yaml
+    /// locale: en                       # Beckon: ... Reply STOP to opt out, for this campaign only
+    /// brand: Beckon Shanghai           # "" sends this campaign unsigned
+    /// opt_out_text: Reply STOP to end  # default: the locale's (when the locale differs from the global one)
+    /// ```
+    func campaignContent() throws -> CampaignContent {
+        CampaignContent(locale: try optional("locale")?.oneOf(ContentPolicy.Locale.self),
+                        brand: try optional("brand")?.string(),
+                        optOutText: try optional("opt_out_text").map { node in
+                            let text = try node.string()
+                            // An empty opt-out line would be "added" on every message and satisfy nothing.
+                            guard !text.trimmedSpaces.isEmpty else { throw node.error("give the opt-out text, e.g. Reply STOP to opt out") }
+                            return text
+                        })
+    }
+
+    static let campaignContentKeys: Set<String> = ["locale", "brand", "opt_out_text"]
+
     /// A campaign's `variants:` list: `- { id: a, weight: 50, template: "..." }`.
     func variants(templates: (ConfigNode) throws -> MessageTemplate) throws -> [CampaignVariant] {
         var seen = Set<String>()

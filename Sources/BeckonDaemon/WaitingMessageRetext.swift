@@ -37,12 +37,13 @@ enum WaitingMessageRetext {
     }
 
     /// The campaigns whose messages would read differently now: their template, variants or category changed,
-    /// or the `content:` section (signature, opt-out line) did. The others' waiting messages are not read at all.
+    /// or the `content:` section or the campaign's own content settings (signature, opt-out line) did. The others' waiting messages are not read at all.
     static func changedComposition(from running: BeckonConfiguration, to next: BeckonConfiguration) -> [Campaign] {
         let before = Dictionary(running.campaigns.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         return next.campaigns.filter { campaign in
             guard let old = before[campaign.id] else { return false }
-            return running.content != next.content || old.template != campaign.template || old.variants != campaign.variants
+            let content = running.content != next.content || old.content != campaign.content
+            return content || old.template != campaign.template || old.variants != campaign.variants
                 || old.category != campaign.category || old.trackedLink != campaign.trackedLink
         }
     }

@@ -19,6 +19,8 @@ public struct Campaign: Sendable {
     public var policy: CampaignPolicy = CampaignPolicy()
     /// Its control group (`control: 10%`): customers kept from this campaign's messages to measure it; nil: none.
     public var control: HoldoutGroup?
+    /// Its own locale, brand and opt-out text over the global `content:` section (`locale:`, `brand:`, `opt_out_text:`).
+    public var content: CampaignContent = CampaignContent()
     /// The sender its channel sends as (for sender-scoped opt-outs); nil when routed or unknown.
     public var sender: String?
 

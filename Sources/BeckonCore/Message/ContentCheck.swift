@@ -63,7 +63,9 @@ public struct ContentCheck: Sendable {
     public func check(_ campaign: Campaign) -> (findings: [Finding], measures: [Measure]) {
         var findings: [Finding] = []
         var measures: [Measure] = []
-        let composer = MessageComposer(content: content)
+        // The campaign's own locale, brand and opt-out text: what its messages will really carry and cost.
+        let composer = MessageComposer(content: self.content).composer(for: campaign)
+        let content = composer.content
         func finding(_ severity: Finding.Severity, _ variant: String, _ message: String) {
             findings.append(Finding(severity: severity, campaign: campaign.id, variant: variant, message: message))
         }
@@ -90,7 +92,7 @@ public struct ContentCheck: Sendable {
                 }
             }
             if content.signature == nil {
-                finding(.warn, variant, "no brand is configured (content.brand): Chinese carriers reject unsigned marketing messages")
+                finding(.warn, variant, "no brand is configured (content.brand, or the campaign's brand:): Chinese carriers reject unsigned marketing messages")
             } else if !composer.hasSignature(template.source) {
                 finding(.info, variant, "no signature in the template: \(content.signature!) is added at the start")
             }
@@ -107,7 +109,7 @@ public struct ContentCheck: Sendable {
                 }
             }
             // Links as the placeholder of a token's length (`XXXXXXX`): the segments are those of the real text.
-            let sample = Self.sampleValues(for: template)
+            let sample = Self.sampleValues(for: template, locale: content.locale)
             guard let body = try? composer.render(template, values: sample, campaign: campaign, variant: variant, key: nil,
                                                   tokens: PreviewLinkTokens()) else { continue }
             let text = composer.decorate(body.text, category: campaign.category)
@@ -126,9 +128,11 @@ public struct ContentCheck: Sendable {
         return (findings, measures)
     }
 
-    /// Realistic sample values: long enough to price a message honestly.
-    static func sampleValues(for template: MessageTemplate) -> [String: String] {
-        var values: [String: String] = ["name": "欧阳小明", "surname": "欧阳", "customer_id": "C00012345", "tier": "gold",
+    /// Realistic sample values: long enough to price a message honestly. An English campaign is for members with
+    /// Latin names (a Chinese sample name would price its every message as UCS-2, which its messages are not).
+    static func sampleValues(for template: MessageTemplate, locale: ContentPolicy.Locale = .zh) -> [String: String] {
+        let (name, surname) = locale == .en ? ("Alexandra Johnson", "Johnson") : ("欧阳小明", "欧阳")
+        var values: [String: String] = ["name": name, "surname": surname, "customer_id": "C00012345", "tier": "gold",
                                         "birthday": "1990-03-05"]
         for field in template.placeholders where values[field] == nil {
             values[field] = field.contains("date") || field.hasSuffix("_on") || field.hasSuffix("_at") ? "2026-03-05" : "12345678"

@@ -38,7 +38,7 @@ public struct ContentPolicy: Hashable, Sendable {
         self.links = links
         self.brand = brand
         self.locale = locale
-        self.optOutText = optOutText ?? (locale == .zh ? "回复TD退订" : "Reply STOP to opt out")
+        self.optOutText = optOutText ?? Self.defaultOptOutText(for: locale)
         self.maxSegments = maxSegments
         self.phrases = phrases
         self.shortLink = shortLink

@@ -27,7 +27,13 @@ public struct MessageComposer: Sendable {
         let variant = VariantAssignment.pick(campaign.variants, campaign: campaign.id, customer: values["customer_id"] ?? "")
         let template = variant?.template ?? campaign.template
         let body = try render(template, values: values, campaign: campaign, variant: variant?.id ?? "", key: key, tokens: tokens)
-        return Composed(text: decorate(body.text, category: campaign.category), variant: variant?.id ?? "", links: body.links)
+        return Composed(text: composer(for: campaign).decorate(body.text, category: campaign.category), variant: variant?.id ?? "", links: body.links)
+    }
+
+    /// The composer for one campaign's messages: the global content rules with the campaign's own locale,
+    /// brand and opt-out text over them. Everything that builds or measures a campaign's text goes through it.
+    public func composer(for campaign: Campaign) -> MessageComposer {
+        MessageComposer(content: content.applying(campaign.content))
     }
 
     /// A template's text with its fields and links, before the signature and the opt-out line.
