@@ -14,7 +14,7 @@ struct Beckon: AsyncParsableCommand {
             Start with:  beckon run --once      (one full cycle on the shipped example)
             """,
         subcommands: [
-            RunCommand.self, ImportCommand.self, CheckCommand.self, PlanCommand.self, ExplainCommand.self,
+            InitCommand.self, RunCommand.self, ImportCommand.self, CheckCommand.self, PlanCommand.self, ExplainCommand.self,
             CalendarCommand.self, SegmentsCommand.self, ReceiptsCommand.self, ResolveCommand.self,
             StatusCommand.self, PauseCommand.self, ResumeCommand.self, ReportCommand.self,
         ]
