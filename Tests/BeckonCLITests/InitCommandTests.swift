@@ -126,15 +126,17 @@ struct InitCommandTests {
         return formatter.date(from: text)!
     }
 
-    /// `beckon plan --json` over [from, to): campaign -> customer -> the local days it sends on.
-    func planned(_ root: URL, from: String, to: String) throws -> [String: [String: [String]]] {
+    /// `beckon plan --json` over [from, to): campaign -> customer -> the local days it sends on (or the whole
+    /// local send times, `2026-12-15T21:07:00+08:00`, with `times`).
+    func planned(_ root: URL, from: String, to: String, times: Bool = false) throws -> [String: [String: [String]]] {
         let result = try BeckonBinary.run(["plan", "--from", from, "--to", to, "--json", "--config", config(root)])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         var sends: [String: [String: [String]]] = [:]
         for message in try #require(json["messages"] as? [[String: Any]]) where message["outcome"] as? String == "send" {
             let campaign = message["campaign"] as! String, customer = message["customer_id"] as! String
-            sends[campaign, default: [:]][customer, default: []].append(String((message["send_at"] as! String).prefix(10)))
+            let at = message["send_at"] as! String
+            sends[campaign, default: [:]][customer, default: []].append(times ? at : String(at.prefix(10)))
         }
         return sends
     }
@@ -174,6 +176,46 @@ struct InitCommandTests {
         #expect(countdown.count == lastOrders.count)
         for (customer, days) in countdown {
             #expect(days.sorted() == ["2026-11-08", "2026-11-10", "2026-11-11"], "\(customer): \(days)")
+        }
+    }
+
+    /// Writes `industry`'s kit and imports a generated export of `count` customers with last orders on consecutive
+    /// days from `firstOrder`, and the `extra` rows.
+    func kitWithCustomers(_ industry: String, count: Int = 20, firstOrder: String, extra: String = "") throws -> URL {
+        let root = folder()
+        #expect(try initialise(industry, root).status == 0)
+        let file = root.appendingPathComponent("inbox/members-export.csv")
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data((customers(count: count, firstOrder: Self.date(firstOrder)).csv + extra).utf8).write(to: file)
+        let imported = try BeckonBinary.run(["import", file.path, "--config", config(root)])
+        #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)")
+        return root
+    }
+
+    @Test("the education kit: vacation enrolment a month before the winter and summer vacations, in the evening scene (21:00-22:00, not cut by quiet hours)")
+    func educationPreset() throws {
+        let root = try kitWithCustomers("education", firstOrder: "2026-11-01")
+        defer { try? FileManager.default.removeItem(at: root) }
+        for (from, to, day) in [("2026-12-01", "2027-01-01", "2026-12-15"), ("2026-05-20", "2026-06-20", "2026-06-01")] {
+            let sends = try #require(try planned(root, from: from, to: to, times: true)["vacation-enrolment"], "\(from)")
+            #expect(sends.count == 20)
+            for (customer, times) in sends {
+                #expect(times.count == 1 && times[0].hasPrefix(day + "T21:"), "\(customer): \(times)")
+            }
+        }
+    }
+
+    @Test("the gym kit: the mid-week class goes on Wednesdays as the lunch scene opens, to members seen in the last 30 days only")
+    func gymMidweek() throws {
+        // 13 members with last orders from 20 November to 2 December (their first recall wave, lapse 14 + 7 days, comes
+        // after 9 December), and one last seen on 1 October: 62 days before the first Wednesday.
+        let root = try kitWithCustomers("gym", count: 13, firstOrder: "2026-11-20", extra: "L1,老会员,13912345678,1990-07-01,2026-10-01,5\n")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let sends = try #require(try planned(root, from: "2026-12-01", to: "2026-12-15", times: true)["midweek-lunch"])
+        #expect(sends.count == 13)
+        #expect(sends["L1"] == nil)
+        for (customer, times) in sends {
+            #expect(times.sorted() == ["2026-12-02T11:30:00+08:00", "2026-12-09T11:30:00+08:00"], "\(customer): \(times)")
         }
     }
 }

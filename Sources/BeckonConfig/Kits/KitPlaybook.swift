@@ -16,7 +16,7 @@ struct KitPlaybook: Sendable {
         case .retail:
             return KitPlaybook(industry: industry, brand: "品牌", marketingCaps: ["3/7d", "8/30d"], campaigns: [
                 P.birthday(gift: "生日礼券", extra: "到店再享双倍积分", audience: ["language != en"]),
-                P.birthdayEnglish(brand: "Brand", gift: "a birthday voucher"),
+                P.birthdayEnglish(brand: "Brand", gift: "your birthday voucher"),
                 P.expiry(thing: "member card", benefit: "续卡有礼", extra: "续卡再享9折"),
                 P.cart(product: "心仪商品", benefit: "立减20元"),
                 P.viewed(product: "心仪商品", benefit: "专享9折"),
@@ -124,7 +124,7 @@ struct KitPlaybook: Sendable {
         case .luxury:
             return KitPlaybook(industry: industry, brand: "品牌", marketingCaps: ["1/7d", "3/30d"], campaigns: [
                 P.birthday(gift: "生日礼遇", extra: "预约到店再享专属服务", audience: ["language != en"]),
-                P.birthdayEnglish(brand: "Brand", gift: "a birthday gift"),
+                P.birthdayEnglish(brand: "Brand", gift: "your birthday gift"),
                 P.viewed(product: "心仪单品", benefit: "顾问预留"),
                 P.countdown(holiday: "qixi", label: "七夕", benefit: "限定礼盒", extra: "预约到店享刻字服务",
                             daysBefore: [7], why: "a gift that is chosen, engraved and wrapped needs a week; luxury customers are not chased daily"),
