@@ -218,4 +218,27 @@ struct InitCommandTests {
             #expect(times.sorted() == ["2026-12-02T11:30:00+08:00", "2026-12-09T11:30:00+08:00"], "\(customer): \(times)")
         }
     }
+
+    @Test("the retail kit in a bilingual city: a member whose export says 语言 en gets the English birthday twin in GSM-7, the others the Chinese one")
+    func bilingualBirthday() throws {
+        let root = folder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try initialise("retail", root).status == 0)
+        let file = root.appendingPathComponent("members.csv")
+        try Data("会员编号,姓名,手机号,生日,语言\nE1,Anna Schmidt,13911112222,1990-07-01,en\nZ1,王芳,13933334444,1990-07-01,\n".utf8).write(to: file)
+        #expect(try BeckonBinary.run(["import", file.path, "--config", config(root)]).status == 0)
+        let result = try BeckonBinary.run(["plan", "--from", "2026-07-01", "--to", "2026-07-02", "--json", "--config", config(root)])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let messages = try #require(json["messages"] as? [[String: Any]])
+        let byCustomer = Dictionary(messages.map { ($0["customer_id"] as! String, $0) }, uniquingKeysWith: { first, _ in first })
+        #expect(messages.count == 2, "\(messages)")
+        let english = try #require(byCustomer["E1"])
+        #expect(english["campaign"] as? String == "birthday-en")
+        #expect(english["encoding"] as? String == "GSM-7")
+        let text = try #require(english["text"] as? String)
+        #expect(text.hasPrefix("Brand: Anna Schmidt, ") && text.hasSuffix("Reply STOP to opt out") && !text.contains("【"))
+        let chinese = try #require(byCustomer["Z1"])
+        #expect(chinese["campaign"] as? String == "birthday")
+        #expect((chinese["text"] as? String)?.hasPrefix("【品牌】王芳，") == true)
+    }
 }
