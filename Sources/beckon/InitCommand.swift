@@ -26,7 +26,7 @@ struct InitCommand: ParsableCommand {
     @Option(help: "The trade: \(StarterKit.Industry.allCases.map(\.rawValue).joined(separator: ", ")).")
     var industry: StarterKit.Industry
 
-    @Argument(help: "The folder to write etc/ into (default: the current folder).")
+    @Argument(help: "The folder to write etc/ into.")
     var directory: String = "."
 
     @Flag(help: "Overwrite the kit's files where they exist (other files in etc/ are left alone).")

@@ -34,7 +34,4 @@ public struct StarterKit: Sendable {
         }
         self.files = files
     }
-
-    /// The campaign ids of the kit, in file order.
-    public var campaignIDs: [String] { KitPlaybook.of(industry).campaigns.map(\.id) }
 }
