@@ -205,6 +205,12 @@ public struct CSVReader: ~Copyable {
         case .memory:
             position = offset
         case .handle(let handle, _):
+            // A re-import seeks ahead past runs of unchanged records, mostly to a point in the chunk already
+            // read: moving within it saves reading the chunk again (a 1% change would re-read it per record).
+            if offset >= base, offset <= base + buffer.count {
+                position = offset - base
+                return
+            }
             try handle.seek(toOffset: UInt64(offset))
             buffer.removeAll(keepingCapacity: true)
             base = offset

@@ -105,6 +105,32 @@ struct CSVReaderTests {
         #expect(fromFile.count == 4)
     }
 
+    @Test("seeking to a resume point gives the records that followed it, inside the chunk read, ahead of it or behind it",
+          arguments: [5, 64, 1 << 20])
+    func seekToResumePoints(chunkSize: Int) throws {
+        let text = "id,name\r\nC1,\"two\r\nlines\"\r\nC2,b\r\nC3,张伟\r\n\r\nC4,d\nC5,e\r\n"
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("seek-\(UUID().uuidString).csv")
+        try Data(text.utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        var reader = try CSVReader(url: url, chunkSize: chunkSize)
+        var points: [(offset: Int, line: Int)] = []
+        var all: [CSVReader.Record] = []
+        while let record = try reader.next() {
+            all.append(record)
+            points.append(reader.resumePoint)
+        }
+        #expect(all.map { $0.fields.first } == ["id", "C1", "C2", "C3", "C4", "C5"])
+        // Every pair (from a resume point, read one record), in an order that seeks ahead, back and far.
+        for index in [4, 0, 1, 2, 3, 3, 0, 2, 1, 4] {
+            try reader.seek(to: points[index])
+            let next = try #require(try reader.next())
+            #expect(next.fields == all[index + 1].fields, "after record \(index)")
+            #expect(next.line == all[index + 1].line, "line after record \(index)")
+        }
+        try reader.seek(to: points[5])
+        #expect(try reader.next() == nil)
+    }
+
     @Test("encoding detection: UTF-8, GB18030 by majority, UTF-16 and binary refused")
     func detection() throws {
         #expect(try TextEncoding.detect(sample: Array("a,b\n张伟,1\n".utf8), complete: true) == .utf8)
