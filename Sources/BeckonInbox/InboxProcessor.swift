@@ -211,6 +211,19 @@ public final class InboxProcessor: @unchecked Sendable {
             var batchRows = 0
             var lastLine = 0
             func commit() throws {
+                // A conversion of a customer the store does not know is a row error on its line.
+                if !batch.conversions.isEmpty {
+                    let known = try store.knownCustomerIDs(among: batch.conversions.map(\.conversion.customerID))
+                    let unknown = batch.conversions.filter { !known.contains($0.conversion.customerID) }
+                    batch.conversions.removeAll { !known.contains($0.conversion.customerID) }
+                    for row in unknown {
+                        let error = RowError(file: name, line: row.line, field: "customer_id", value: row.conversion.customerID,
+                                             reason: "unknown customer: no customer file has listed this id")
+                        if dryRun { errors.append(error) }
+                        batch.errors.append(ImportRowError(line: error.line, field: error.field, value: error.value, reason: error.reason))
+                        state.rejectedRows += 1
+                    }
+                }
                 if !dryRun {
                     let (batch, state, store) = (batch, state, store)
                     try commits.submit { try store.commitBatch(batch, progress: state) }
