@@ -64,6 +64,12 @@ struct InboxFileDecision: Hashable, Sendable {
             let list = byName.map { "\($0.kind.label) ('\($0.pattern)')" }.joined(separator: " and ")
             return .failure(UnreadableFile(file: name, reason: "ambiguous kind: the name matches the patterns of \(list); rename the file or change inbox.kinds in etc/beckon.yaml"))
         }
+        // `orders-*` and the like were customer exports' names before conversions files existed: a header that is
+        // plainly another kind's (its columns, none of a conversion's) is read as that kind, not refused.
+        if let named = byName.first, named.kind == .conversions, byHeader.count == 1, byHeader[0] != .conversions {
+            return .success(InboxFileDecision(kind: byHeader[0], snapshot: false,
+                                              why: "\(byHeader[0].rawValue) by header (the name matches the conversions pattern '\(named.pattern)', the columns do not)"))
+        }
         if let named = byName.first {
             let snapshot = byName.contains { $0.snapshot }
             if !byHeader.isEmpty, !byHeader.contains(named.kind) {

@@ -12,20 +12,20 @@ extension SQLiteStore: ConversionStore {
     }
 
     @discardableResult
-    public func attributeConversions(in interval: DateInterval, windows: Attribution.Windows) throws -> Int {
+    public func attributeConversions(in interval: DateInterval, windows: Attribution.Windows) throws -> AttributionSummary {
         try writer.write { db in
             let customers = try String.fetchAll(db, sql: """
                 SELECT DISTINCT customer_id FROM conversion WHERE occurred_at >= ? AND occurred_at < ?
                 """, arguments: [interval.start.timeIntervalSince1970, interval.end.timeIntervalSince1970])
-            var stored = 0
-            for customer in customers { stored += try Self.attribute(customer: customer, windows: windows, in: db) }
-            return stored
+            var summary = AttributionSummary()
+            for customer in customers { try Self.attribute(customer: customer, windows: windows, into: &summary, in: db) }
+            return summary
         }
     }
 
     /// Replaces one customer's credits with `Attribution.credit` over all their conversions, delivered messages
-    /// (delivery time: the first `delivered` report, else the send time) and clicks.
-    static func attribute(customer: String, windows: Attribution.Windows, in db: Database) throws -> Int {
+    /// (delivery time: the last part's `delivered` report, else the send time) and clicks.
+    static func attribute(customer: String, windows: Attribution.Windows, into summary: inout AttributionSummary, in db: Database) throws {
         let conversionRows = try Row.fetchAll(db, sql: """
             SELECT id, occurred_at, kind, amount FROM conversion WHERE customer_id = ? ORDER BY occurred_at, id
             """, arguments: [customer])
@@ -35,18 +35,25 @@ extension SQLiteStore: ConversionStore {
         }
         let messages = try Row.fetchAll(db, sql: """
             SELECT m.key, m.campaign, m.variant,
-                   COALESCE((SELECT MIN(d.received_at) FROM delivery_report d
+                   COALESCE((SELECT MAX(d.received_at) FROM delivery_report d
                              WHERE d.channel = m.channel AND d.message_key = m.key AND d.status = 'delivered'), m.send_at) AS delivered_at
             FROM message m WHERE m.customer_id = ? AND m.status = 'delivered'
             """, arguments: [customer]).map {
             Attribution.Message(key: $0["key"], campaign: $0["campaign"], variant: $0["variant"],
-                                sentAt: Date(timeIntervalSince1970: $0["delivered_at"]))
+                                deliveredAt: Date(timeIntervalSince1970: $0["delivered_at"]))
         }
         let clicks = try Row.fetchAll(db, sql: """
             SELECT c.message_key, c.at, c.bot FROM click c JOIN message m ON m.key = c.message_key
             WHERE m.customer_id = ? AND m.status = 'delivered'
             """, arguments: [customer]).map {
             Attribution.Click(messageKey: $0["message_key"], at: Date(timeIntervalSince1970: $0["at"]), bot: ($0["bot"] as String?) != nil)
+        }
+        // What was credited before, so that the summary (the metrics) says only what is new.
+        var before: [String: Bool] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT a.conversion_id, a.campaign, a.counts FROM attribution a JOIN conversion c ON c.id = a.conversion_id WHERE c.customer_id = ?
+            """, arguments: [customer]) {
+            before["\(row["conversion_id"] as Int64)/\(row["campaign"] as String)"] = (row["counts"] as Int) == 1
         }
         try db.execute(sql: "DELETE FROM attribution WHERE conversion_id IN (SELECT id FROM conversion WHERE customer_id = ?)",
                        arguments: [customer])
@@ -57,8 +64,25 @@ extension SQLiteStore: ConversionStore {
         for credit in credits {
             try insert.execute(arguments: [ids[credit.conversion], credit.messageKey, credit.campaign, credit.variant,
                                            credit.through.rawValue, credit.amount, credit.counts ? 1 : 0])
+            let earlier = before["\(ids[credit.conversion])/\(credit.campaign)"]
+            if earlier == nil { summary.newRevenue[credit.campaign, default: 0] += credit.amount }
+            if credit.counts, earlier != true {
+                summary.newConversions[AttributionSummary.Series(campaign: credit.campaign, through: credit.through), default: 0] += 1
+            }
         }
-        return credits.count
+        summary.credits += credits.count
+    }
+
+    public func conversions(in interval: DateInterval) throws -> [Conversion] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT customer_id, occurred_at, kind, amount FROM conversion WHERE occurred_at >= ? AND occurred_at < ?
+                ORDER BY occurred_at, customer_id, kind
+                """, arguments: [interval.start.timeIntervalSince1970, interval.end.timeIntervalSince1970]).map {
+                Conversion(customerID: $0["customer_id"], occurredAt: Date(timeIntervalSince1970: $0["occurred_at"]), kind: $0["kind"],
+                           amount: $0["amount"])
+            }
+        }
     }
 
     public func conversionTotals(in interval: DateInterval) throws -> [ConversionTotal] {

@@ -393,16 +393,42 @@ public struct ImportedConversion: Hashable, Sendable {
 /// (`attribution`) and are recomputed from the ledger, clicks and conversions, so a delivery report or a
 /// click that arrives after the conversion file is not lost: call `attributeConversions` before reading.
 public protocol ConversionStore: Sendable {
-    /// Recomputes the credits of every customer with a conversion in `interval` (`Attribution.credit`).
-    /// - Returns: the number of credits stored for those customers.
+    /// Recomputes the credits of every customer with a conversion in `interval` (`Attribution.credit`), over
+    /// all of that customer's conversions, delivered messages and clicks, in one transaction.
+    /// - Returns: how many credits are stored for those customers, and what is credited for the first time.
     @discardableResult
-    func attributeConversions(in interval: DateInterval, windows: Attribution.Windows) throws -> Int
+    func attributeConversions(in interval: DateInterval, windows: Attribution.Windows) throws -> AttributionSummary
+    /// Every stored conversion that occurred in `interval`, attributed or not, by time then customer.
+    func conversions(in interval: DateInterval) throws -> [Conversion]
     /// Per campaign and variant over the conversions in `interval`, from the stored credits.
     func conversionTotals(in interval: DateInterval) throws -> [ConversionTotal]
     /// Per message key, most counted conversions first, then revenue (the report's "top 20 messages").
     func topConvertingMessages(in interval: DateInterval, limit: Int) throws -> [MessageConversions]
     /// The instants of the conversions counted for some campaign in `interval`, for a heat map.
     func conversionTimes(in interval: DateInterval) throws -> [Date]
+}
+
+/// What one `attributeConversions` call stored.
+public struct AttributionSummary: Hashable, Sendable {
+    public struct Series: Hashable, Sendable {
+        public var campaign: String
+        public var through: Attribution.Through
+
+        public init(campaign: String, through: Attribution.Through) {
+            self.campaign = campaign
+            self.through = through
+        }
+    }
+
+    /// Credits now stored for the customers recomputed (the earlier ones included).
+    public var credits = 0
+    /// Conversions counted for a campaign for the first time (`beckon_conversions_total`): a recomputation that
+    /// finds the same credit again adds nothing, so a counter fed from here never counts one conversion twice.
+    public var newConversions: [Series: Int] = [:]
+    /// Revenue credited to a campaign for the first time (`beckon_conversion_revenue_total`).
+    public var newRevenue: [String: Double] = [:]
+
+    public init() {}
 }
 
 public struct ConversionTotal: Hashable, Sendable {

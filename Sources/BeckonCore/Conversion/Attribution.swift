@@ -10,14 +10,15 @@ public enum Attribution {
         public var key: String
         public var campaign: String
         public var variant: String
-        /// When the message went out (the ledger's send time); the window runs from here.
-        public var sentAt: Date
+        /// When the message reached the phone (its `delivered` report, the last part's for a long message; the
+        /// send time when no report was stored): the window runs from here.
+        public var deliveredAt: Date
 
-        public init(key: String, campaign: String, variant: String, sentAt: Date) {
+        public init(key: String, campaign: String, variant: String, deliveredAt: Date) {
             self.key = key
             self.campaign = campaign
             self.variant = variant
-            self.sentAt = sentAt
+            self.deliveredAt = deliveredAt
         }
     }
 
@@ -70,11 +71,11 @@ public enum Attribution {
     }
 
     /// Credits each conversion of one customer to the last delivered message of every campaign whose window
-    /// covers it: a message sent at `t` covers conversions in `(t, t + window]` (a conversion at the very
-    /// instant of sending is not caused by it). A conversion may be credited to several campaigns, each to its
+    /// covers it: a message delivered at `t` covers conversions in `(t, t + window]` (a conversion at the very
+    /// instant of delivery is not caused by it). A conversion may be credited to several campaigns, each to its
     /// own last message; a campaign's totals therefore never add up across campaigns to the shop's conversions.
     public static func credit(conversions: [Conversion], messages: [Message], clicks: [Click], windows: Windows) -> [Credit] {
-        let byCampaign = Dictionary(grouping: messages, by: \.campaign).mapValues { $0.sorted { ($0.sentAt, $0.key) < ($1.sentAt, $1.key) } }
+        let byCampaign = Dictionary(grouping: messages, by: \.campaign).mapValues { $0.sorted { ($0.deliveredAt, $0.key) < ($1.deliveredAt, $1.key) } }
         let humanClicks = Dictionary(grouping: clicks.filter { !$0.bot }, by: \.messageKey)
         let order = conversions.indices.sorted { (conversions[$0].occurredAt, $0) < (conversions[$1].occurredAt, $1) }
         var credits: [Credit] = []
@@ -83,8 +84,8 @@ public enum Attribution {
             let conversion = conversions[index]
             for campaign in byCampaign.keys.sorted() {
                 let window = windows.seconds(for: campaign)
-                guard let message = byCampaign[campaign]!.last(where: { $0.sentAt < conversion.occurredAt }),
-                      conversion.occurredAt.timeIntervalSince(message.sentAt) <= window else { continue }
+                guard let message = byCampaign[campaign]!.last(where: { $0.deliveredAt < conversion.occurredAt }),
+                      conversion.occurredAt.timeIntervalSince(message.deliveredAt) <= window else { continue }
                 let clicked = humanClicks[message.key]?.contains { $0.at <= conversion.occurredAt } ?? false
                 credits.append(Credit(conversion: index, messageKey: message.key, campaign: campaign, variant: message.variant,
                                       through: clicked ? .click : .view, amount: conversion.amount,
