@@ -118,3 +118,18 @@ struct ConversionInboxTests {
         #expect(try fixture.store.conversions(in: Self.year).isEmpty)
     }
 }
+
+extension ConversionInboxTests {
+    @Test("a JSON Lines conversions file, numbers as JSON numbers")
+    func jsonLines() throws {
+        let fixture = try Self.fixture()
+        try fixture.write("""
+            {"customer_id": "C1", "occurred_at": "2026-11-20T12:00:00+08:00", "kind": "order", "amount": 128.5}
+            {"customer_id": "C2", "occurred_at": "2026-11-21 09:00", "kind": "visit", "amount": null}
+
+            """, as: "orders-1.jsonl")
+        let outcome = try #require(fixture.run().first)
+        #expect(outcome.kind == .imported && outcome.rejectedRows == 0)
+        #expect(try fixture.store.conversions(in: Self.year).map(\.amount) == [128.5, 0])
+    }
+}
