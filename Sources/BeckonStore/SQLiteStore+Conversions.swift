@@ -13,15 +13,26 @@ extension SQLiteStore: ConversionStore {
 
     @discardableResult
     public func attributeConversions(in interval: DateInterval, windows: Attribution.Windows) throws -> AttributionSummary {
-        try writer.write { db in
-            let customers = try String.fetchAll(db, sql: """
+        let customers = try writer.read { db in
+            try String.fetchAll(db, sql: """
                 SELECT DISTINCT customer_id FROM conversion WHERE occurred_at >= ? AND occurred_at < ?
                 """, arguments: [interval.start.timeIntervalSince1970, interval.end.timeIntervalSince1970])
-            var summary = AttributionSummary()
-            for customer in customers { try Self.attribute(customer: customer, windows: windows, into: &summary, in: db) }
-            return summary
         }
+        var summary = AttributionSummary()
+        // A few hundred customers a transaction: a night's file of many thousands never holds the one writer
+        // (delivery reports, clicks, dispatch outcomes) for long. Each customer's credits change whole.
+        for start in stride(from: 0, to: customers.count, by: Self.attributionChunk) {
+            let chunk = customers[start..<min(start + Self.attributionChunk, customers.count)]
+            summary = try writer.write { db in
+                var summary = summary
+                for customer in chunk { try Self.attribute(customer: customer, windows: windows, into: &summary, in: db) }
+                return summary
+            }
+        }
+        return summary
     }
+
+    static let attributionChunk = 500
 
     /// Replaces one customer's credits with `Attribution.credit` over all their conversions, delivered messages
     /// (delivery time: the last part's `delivered` report, else the send time) and clicks.
