@@ -133,3 +133,65 @@ extension ConversionInboxTests {
         #expect(try fixture.store.conversions(in: Self.year).map(\.amount) == [128.5, 0])
     }
 }
+
+/// The real store on a disk that fills up after some batches (what ENOSPC or a kill -9 leaves behind).
+final class FillingDisk: ImportJournal, @unchecked Sendable {
+    struct DiskFull: Error {}
+    let store: SQLiteStore
+    private var commitsLeft: Int
+    private let lock = NSLock()
+
+    init(_ store: SQLiteStore, commitsBeforeFull: Int) {
+        self.store = store
+        commitsLeft = commitsBeforeFull
+    }
+
+    func commitBatch(_ batch: ImportBatch, progress: ImportProgress) throws {
+        let full = lock.withLock { commitsLeft -= 1; return commitsLeft < 0 }
+        if full { throw DiskFull() }
+        try store.commitBatch(batch, progress: progress)
+    }
+
+    func importedFile(sha256: String) throws -> ImportedFile? { try store.importedFile(sha256: sha256) }
+    func importProgress(sha256: String) throws -> ImportProgress? { try store.importProgress(sha256: sha256) }
+    func rowErrors(sha256: String) throws -> [ImportRowError] { try store.rowErrors(sha256: sha256) }
+    func finishImport(_ file: ImportedFile, snapshot: Bool, fingerprints: ImportFingerprints?) throws {
+        try store.finishImport(file, snapshot: snapshot, fingerprints: fingerprints)
+    }
+    func importFingerprints(context: String) throws -> ImportFingerprints? { try store.importFingerprints(context: context) }
+    func customerIDsChanged(after: Int64) throws -> [String] { try store.customerIDsChanged(after: after) }
+    func activeCustomerCount(among ids: [String]?) throws -> Int { try store.activeCustomerCount(among: ids) }
+    func knownCustomerIDs(among ids: [String]) throws -> Set<String> { try store.knownCustomerIDs(among: ids) }
+    func refreshRFMBreakpoints(at now: Date) throws -> RFMBreakpoints { try store.refreshRFMBreakpoints(at: now) }
+}
+
+extension ConversionInboxTests {
+    @Test("a conversions file interrupted after its first batch resumes after it: every row once, every error once")
+    func resumes() throws {
+        let settings = InboxSettings(batchSize: 2)
+        let fixture = try Self.fixture(settings: settings)
+        try fixture.write("""
+            customer_id,occurred_at,kind,amount
+            C1,2026-11-20 12:00,order,10
+            C404,2026-11-20 12:00,order,20
+            C2,2026-11-21 12:00,order,30
+            C3,2026-11-21 12:00,order,-40
+            C3,2026-11-22 12:00,order,50
+            C1,2026-11-22 12:00,visit,
+
+            """, as: "orders-big.csv")
+        let failing = InboxProcessor(inbox: fixture.inbox, store: FillingDisk(fixture.store, commitsBeforeFull: 1), stableSeconds: 0,
+                                     settings: settings, fileClock: FixedClock(Date(timeIntervalSinceNow: 3600)), logger: Logger(label: "test"))
+        let interrupted = try #require(failing.processReadyFiles(now: InboxFixture.now, timeZone: InboxFixture.zone).first)
+        #expect(interrupted.kind == .interrupted)
+        #expect(try fixture.store.conversions(in: Self.year).map(\.amount) == [10], "the first batch only")
+        #expect(fixture.exists("orders-big.csv"), "the file stays in the inbox")
+
+        let resumed = try #require(fixture.run().first)
+        #expect(resumed.kind == .imported && resumed.rows == 6 && resumed.rejectedRows == 2)
+        #expect(try fixture.store.conversions(in: Self.year).map(\.amount) == [10, 30, 0, 50])
+        let errors = try fixture.read("rejected/orders-big.csv.errors.csv").split(separator: "\n")
+        #expect(errors == ["line,field,value,reason", "3,customer_id,C404,unknown customer: no customer file has listed this id",
+                           "5,amount,-40,negative: a refund is not a conversion"])
+    }
+}
