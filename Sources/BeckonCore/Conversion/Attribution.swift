@@ -73,9 +73,10 @@ public enum Attribution {
     /// Credits each conversion of one customer to the last delivered message of every campaign whose window
     /// covers it: a message delivered at `t` covers conversions in `(t, t + window]` (a conversion at the very
     /// instant of delivery is not caused by it). A conversion may be credited to several campaigns, each to its
-    /// own last message; a campaign's totals therefore never add up across campaigns to the shop's conversions.
+    /// own last message, so campaigns' totals summed can exceed the shop's conversions.
     public static func credit(conversions: [Conversion], messages: [Message], clicks: [Click], windows: Windows) -> [Credit] {
-        let byCampaign = Dictionary(grouping: messages, by: \.campaign).mapValues { $0.sorted { ($0.deliveredAt, $0.key) < ($1.deliveredAt, $1.key) } }
+        let byCampaign = Dictionary(grouping: messages, by: \.campaign)
+            .mapValues { $0.sorted { ($0.deliveredAt, $0.key) < ($1.deliveredAt, $1.key) } }
         let humanClicks = Dictionary(grouping: clicks.filter { !$0.bot }, by: \.messageKey)
         let order = conversions.indices.sorted { (conversions[$0].occurredAt, $0) < (conversions[$1].occurredAt, $1) }
         var credits: [Credit] = []
