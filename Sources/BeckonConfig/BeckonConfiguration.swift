@@ -44,6 +44,8 @@ public struct BeckonConfiguration: Sendable {
     public var inboxKinds = InboxKindPatterns.defaults
     /// A snapshot deactivating more than this share of active customers is held (`inbox.snapshot_max_deactivate:`).
     public var snapshotMaxDeactivate = 0.2
+    /// `inbox.conversion_kinds`: nil accepts any kind in a conversions file.
+    public var conversionKinds: Set<String>?
     /// Replies that opt out or back in (the `opt_out_keywords:` section); nil: the defaults.
     public var optOutKeywords: [String]?
     public var optInKeywords: [String]?
@@ -209,6 +211,7 @@ public struct BeckonConfiguration: Sendable {
         }
         configuration.inboxKinds = inboxSection.kinds
         configuration.snapshotMaxDeactivate = inboxSection.snapshotMaxDeactivate
+        configuration.conversionKinds = inboxSection.conversionKinds
         configuration.optOutKeywords = try root.optional("opt_out_keywords")?.list().map { try $0.string() }
         configuration.optInKeywords = try root.optional("opt_in_keywords")?.list().map { try $0.string() }
         return configuration

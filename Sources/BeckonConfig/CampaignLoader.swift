@@ -4,7 +4,7 @@ import Foundation
 /// Loads `etc/campaigns/*.yaml`, one campaign per file, in file-name order.
 public enum CampaignLoader {
     static let keys = Set(["id", "name", "category", "priority", "trigger", "template", "template_file", "variants", "channel", "enabled", "audience", "tracked_link",
-                        "control", "control_salt"])
+                        "control", "control_salt", "attribution_days"])
         .union(ConfigNode.campaignPolicyKeys).union(ConfigNode.campaignContentKeys)
 
     public static func load(directory: URL) throws -> [Campaign] {
@@ -78,6 +78,13 @@ public enum CampaignLoader {
             throw node.error("a transactional campaign is never held out; remove control: (or change category:)")
         }
         campaign.trackedLink = try root.optional("tracked_link")?.oneOf(LinkScope.self) ?? .perMessage
+        if let days = try root.optional("attribution_days") {
+            let value = try days.int()
+            guard Attribution.Windows.allowedDays.contains(value) else {
+                throw days.error("attribution_days must be between \(Attribution.Windows.allowedDays.lowerBound) and \(Attribution.Windows.allowedDays.upperBound) days, got \(value)")
+            }
+            campaign.attributionDays = value
+        }
         return campaign
     }
 }

@@ -16,8 +16,10 @@ struct InboxSection {
     var path: String?
     var kinds = InboxKindPatterns.defaults
     var snapshotMaxDeactivate = 0.2
+    /// `conversion_kinds: [order, visit, renewal]`: when declared, a conversion row of another kind is a row error.
+    var conversionKinds: Set<String>?
 
-    static let keys: Set<String> = ["path", "kinds", "snapshot_max_deactivate"]
+    static let keys: Set<String> = ["path", "kinds", "snapshot_max_deactivate", "conversion_kinds"]
 
     static func parse(_ node: ConfigNode?) throws -> InboxSection {
         var section = InboxSection()
@@ -48,6 +50,7 @@ struct InboxSection {
                 case "customers": section.kinds.customers = patterns
                 case "snapshots": section.kinds.snapshots = patterns
                 case "events": section.kinds.events = patterns
+                case "conversions": section.kinds.conversions = patterns
                 default: section.kinds.optOuts = patterns
                 }
             }
@@ -62,6 +65,16 @@ struct InboxSection {
             let fraction = percent ? number / 100 : number
             guard (0...1).contains(fraction) else { throw share.error("must be between 0% and 100%") }
             section.snapshotMaxDeactivate = fraction
+        }
+        if let kinds = try node.optional("conversion_kinds") {
+            var declared = Set<String>()
+            for item in try kinds.list() {
+                let text = try item.string().trimmingCharacters(in: .whitespaces).lowercased()
+                guard !text.isEmpty else { throw item.error("a conversion kind cannot be empty") }
+                declared.insert(text)
+            }
+            guard !declared.isEmpty else { throw kinds.error("list at least one conversion kind, or leave conversion_kinds out to accept any") }
+            section.conversionKinds = declared
         }
         return section
     }

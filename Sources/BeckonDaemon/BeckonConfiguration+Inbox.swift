@@ -13,6 +13,7 @@ extension BeckonConfiguration {
         return InboxSettings(aliases: columnAliases, encoding: encoding,
                              keywords: OptOutKeywords(optOut: optOutKeywords.map(Set.init) ?? OptOutKeywords.defaultOptOut,
                                                       optIn: optInKeywords.map(Set.init) ?? OptOutKeywords.defaultOptIn),
-                             kinds: inboxKinds, snapshotMaxDeactivate: snapshotMaxDeactivate)
+                             kinds: inboxKinds, snapshotMaxDeactivate: snapshotMaxDeactivate,
+                             conversionKinds: conversionKinds)
     }
 }

@@ -103,6 +103,7 @@ public final class BeckonEngine: Sendable {
         // A rotated salt re-draws groups: said once in the log, never silently.
         try HoldoutSalts.noteChanges(configuration, store: store, logger: logger)
         HoldoutSalts.makeCounters(configuration)
+        ConversionAttribution.makeCounters(configuration)
         receipts = ReceiptWriter(folder: configuration.outbox.appendingPathComponent("receipts"),
                                  timeZone: configuration.timeZone, ledger: store,
                                  includeFullPhone: configuration.receiptsFullPhone, jsonLines: configuration.receiptsJSONLines)
@@ -123,6 +124,12 @@ public final class BeckonEngine: Sendable {
         let now = clock.now
         var phase = PhaseTimer()
         report.files = inbox.processReadyFiles(now: now, timeZone: configuration.timeZone)
+        do {
+            try ConversionAttribution(store: store, campaigns: configuration.campaigns).afterImport(report.files)
+        } catch {
+            // Credits are recomputed before every report: one that could not be stored now is not lost.
+            logger.warning("conversions not attributed after import; the next report attributes them", metadata: ["error": "\(error)"])
+        }
         phase.lap("inbox")
         try plan(through: now, into: &report, inSlices: planInSlices)
         phase.lap("plan")
@@ -137,7 +144,7 @@ public final class BeckonEngine: Sendable {
         phase.lap("receipts")
         if configuration.report.daily {
             report.reportFiles = DailyReports(folder: configuration.outbox.appendingPathComponent("reports"),
-                                              builder: ReportBuilder(configuration: configuration, store: store), store: store,
+                                              builder: ReportBuilder(configuration: configuration, store: store, attributes: store), store: store,
                                               logger: logger).writeFinishedDays(now: now)
             phase.lap("report")
         }

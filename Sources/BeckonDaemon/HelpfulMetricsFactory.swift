@@ -29,6 +29,8 @@ struct HelpfulMetricsFactory: MetricsFactory {
         "beckon_link_not_found_total": "Requests to the redirect listener answered 404: unknown, malformed or expired tokens, other paths.",
         "beckon_held_out_total": "Messages not sent because the customer is held out to measure lift, by campaign and group (global holdout or the campaign's control).",
         "beckon_link_clicks_dropped_total": "Clicks not recorded because too many were waiting for the store.",
+        "beckon_conversions_total": "Conversions (orders, visits, renewals from conversions files) credited to a campaign's last delivered message in its attribution window, by campaign and through (click: a person clicked the message's link first; view: no click); one per customer per message window.",
+        "beckon_conversion_revenue_total": "Amounts of the conversions credited to a campaign, later ones inside a message's window included, by campaign.",
     ]
 
     /// The whole name as the metric name, so the registry uses it as it is and prints the help.

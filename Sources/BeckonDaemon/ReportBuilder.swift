@@ -8,10 +8,19 @@ import Foundation
 public struct ReportBuilder: Sendable {
     public var configuration: BeckonConfiguration
     public var store: any ReportStore
+    /// Where conversions are credited before the report reads them; nil reads the credits as they are (a
+    /// `beckon report` beside a running daemon, which credits them itself: only one process writes the store).
+    public var attribution: ConversionAttribution?
 
-    public init(configuration: BeckonConfiguration, store: any ReportStore) {
+    public init(configuration: BeckonConfiguration, store: any ReportStore, attributes conversions: (any ConversionStore)? = nil) {
         self.configuration = configuration
         self.store = store
+        attribution = conversions.map { ConversionAttribution(store: $0, campaigns: configuration.campaigns) }
+    }
+
+    /// Each campaign's `attribution_days`: the window lift counts conversions in.
+    public var attributionDays: [String: Int] {
+        Dictionary(configuration.campaigns.map { ($0.id, $0.attributionDays) }, uniquingKeysWith: { first, _ in first })
     }
 
     public var settings: ReportAssembler.Settings {
@@ -28,7 +37,9 @@ public struct ReportBuilder: Sendable {
     }
 
     public func figures(_ period: ReportPeriod, generatedAt: Date) throws -> ReportFigures {
-        ReportAssembler(settings: settings).figures(try store.reportRows(period, attributionDays: [:]), period: period, generatedAt: generatedAt)
+        try attribution?.beforeReport(period)
+        return ReportAssembler(settings: settings).figures(try store.reportRows(period, attributionDays: attributionDays), period: period,
+                                                           generatedAt: generatedAt)
     }
 
     /// Writes the report atomically (a reader of the shared folder never sees half a file).

@@ -10,6 +10,8 @@ final class FileImport {
         case customer(Customer)
         case event(CustomerEvent)
         case optOut(OptOutRowParser.Row)
+        /// With its line: an unknown customer is found at commit and reported on that line.
+        case conversion(Conversion, line: Int)
 
         func apply(to batch: inout ImportBatch, reviews: inout [String]) {
             switch self {
@@ -21,6 +23,7 @@ final class FileImport {
             case .optOut(.lift(let phone, let id)): batch.lifts.append((phone, id))
             case .optOut(.review(let text)): reviews.append(text)
             case .optOut(.ignore): break
+            case .conversion(let conversion, let line): batch.conversions.append(ImportedConversion(conversion, line: line))
             }
         }
     }
@@ -31,6 +34,7 @@ final class FileImport {
     let customers: CustomerRowParser?
     let events: EventRowParser?
     let optOuts: OptOutRowParser?
+    let conversions: ConversionRowParser?
     let now: Date
     /// JSON Lines records have exactly the header's fields; CSV records may have more (an error when not empty).
     let checksFieldCount: Bool
@@ -47,6 +51,8 @@ final class FileImport {
         customers = kind == .customers ? try CustomerRowParser(header: header, file: file, aliases: settings.aliases, zone: zone) : nil
         events = kind == .events ? try EventRowParser(header: header, file: file, aliases: settings.aliases, zone: zone) : nil
         optOuts = kind == .optOuts ? try OptOutRowParser(header: header, file: file, aliases: settings.aliases, keywords: settings.keywords) : nil
+        conversions = kind == .conversions ? try ConversionRowParser(header: header, file: file, aliases: settings.aliases, zone: zone, now: now,
+                                                                     kinds: settings.conversionKinds) : nil
     }
 
     func parse(_ record: CSVReader.Record) -> Result<Change, RowError> {
@@ -71,6 +77,7 @@ final class FileImport {
             }
         }
         if let events { return events.parse(record).map(Change.event) }
+        if let conversions { return conversions.parse(record).map { .conversion($0, line: record.line) } }
         return optOuts!.parse(record, at: now).map(Change.optOut)
     }
 

@@ -2,7 +2,7 @@ import BeckonCore
 
 /// What an inbox file holds.
 public enum InboxFileKind: String, Sendable, CaseIterable {
-    case customers, events, optOuts = "opt-outs"
+    case customers, events, optOuts = "opt-outs", conversions
 
     /// The columns (after `columns:` mapping) that only this kind of file has.
     var signature: [String] {
@@ -10,6 +10,7 @@ public enum InboxFileKind: String, Sendable, CaseIterable {
         case .customers: ["customer_id", "name", "phone"]
         case .events: ["event", "at"]
         case .optOuts: ["reply"]
+        case .conversions: ["occurred_at", "amount"]
         }
     }
 
@@ -18,6 +19,7 @@ public enum InboxFileKind: String, Sendable, CaseIterable {
         case .customers: "a customer file"
         case .events: "a trigger file"
         case .optOuts: "an opt-out file"
+        case .conversions: "a conversions file"
         }
     }
 }
@@ -51,6 +53,7 @@ struct InboxFileDecision: Hashable, Sendable {
         let lists: [(InboxFileKind, Bool, [NamePattern])] = [
             (.customers, false, patterns.customers), (.customers, true, patterns.snapshots),
             (.events, false, patterns.events), (.optOuts, false, patterns.optOuts),
+            (.conversions, false, patterns.conversions),
         ]
         for (kind, snapshot, list) in lists {
             if let pattern = list.first(where: { $0.matches(name) }) { byName.append((kind, snapshot, pattern.text)) }
@@ -60,6 +63,12 @@ struct InboxFileDecision: Hashable, Sendable {
         if namedKinds.count > 1 {
             let list = byName.map { "\($0.kind.label) ('\($0.pattern)')" }.joined(separator: " and ")
             return .failure(UnreadableFile(file: name, reason: "ambiguous kind: the name matches the patterns of \(list); rename the file or change inbox.kinds in etc/beckon.yaml"))
+        }
+        // `orders-*` and the like were customer exports' names before conversions files existed: a header that is
+        // plainly another kind's (its columns, none of a conversion's) is read as that kind, not refused.
+        if let named = byName.first, named.kind == .conversions, byHeader.count == 1, byHeader[0] != .conversions {
+            return .success(InboxFileDecision(kind: byHeader[0], snapshot: false,
+                                              why: "\(byHeader[0].rawValue) by header (the name matches the conversions pattern '\(named.pattern)', the columns do not)"))
         }
         if let named = byName.first {
             let snapshot = byName.contains { $0.snapshot }

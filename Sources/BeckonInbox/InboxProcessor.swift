@@ -38,6 +38,8 @@ public final class InboxProcessor: @unchecked Sendable {
         public var detail: String
         /// The rows rejected (also in `rejected/NAME.errors.csv`).
         public var errors: [RowError] = []
+        /// A conversions file: from its earliest to its latest conversion stored by this run (what to attribute).
+        public var conversionsSpan: DateInterval?
     }
 
     let inbox: URL
@@ -210,7 +212,26 @@ public final class InboxProcessor: @unchecked Sendable {
             var batch = ImportBatch()
             var batchRows = 0
             var lastLine = 0
+            var conversionsSpan: DateInterval?
             func commit() throws {
+                // A conversion of a customer the store does not know is a row error on its line.
+                if !batch.conversions.isEmpty {
+                    let known = try store.knownCustomerIDs(among: batch.conversions.map(\.conversion.customerID))
+                    let unknown = batch.conversions.filter { !known.contains($0.conversion.customerID) }
+                    batch.conversions.removeAll { !known.contains($0.conversion.customerID) }
+                    for row in batch.conversions {
+                        let at = row.conversion.occurredAt
+                        conversionsSpan = conversionsSpan.map { DateInterval(start: min($0.start, at), end: max($0.end, at)) }
+                            ?? DateInterval(start: at, duration: 0)
+                    }
+                    for row in unknown {
+                        let error = RowError(file: name, line: row.line, field: "customer_id", value: row.conversion.customerID,
+                                             reason: "unknown customer: no customer file has listed this id")
+                        if dryRun { errors.append(error) }
+                        batch.errors.append(ImportRowError(line: error.line, field: error.field, value: error.value, reason: error.reason))
+                        state.rejectedRows += 1
+                    }
+                }
                 if !dryRun {
                     let (batch, state, store) = (batch, state, store)
                     try commits.submit { try store.commitBatch(batch, progress: state) }
@@ -296,7 +317,7 @@ public final class InboxProcessor: @unchecked Sendable {
             if !reviews.isEmpty { detail.append("\(reviews.count) reply(ies) to review") }
             detail.append(contentsOf: notes)
             return Outcome(file: name, kind: .imported, rows: state.rows, rejectedRows: state.rejectedRows,
-                           detail: detail.joined(separator: "; "), errors: errors)
+                           detail: detail.joined(separator: "; "), errors: errors, conversionsSpan: conversionsSpan)
         } catch {
             // A batch may still be committing: wait for it (its error, if any, is this one or came after it).
             try? commits.finish()

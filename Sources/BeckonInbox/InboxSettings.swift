@@ -19,9 +19,13 @@ public struct InboxSettings: Sendable {
     /// Re-imports skip records unchanged since the previous file of the same mapping (`RecordSkips`); off only
     /// to compare against a full parse.
     public var skipsUnchangedRows = true
+    /// `inbox.conversion_kinds`: when set, a conversion of another kind is a row error; nil accepts any.
+    public var conversionKinds: Set<String>?
 
     public init(aliases: [String: String] = [:], encoding: TextEncoding = .auto, keywords: OptOutKeywords = OptOutKeywords(),
-                kinds: InboxKindPatterns = .defaults, snapshotMaxDeactivate: Double = 0.2, batchSize: Int = 25_000) {
+                kinds: InboxKindPatterns = .defaults, snapshotMaxDeactivate: Double = 0.2, batchSize: Int = 25_000,
+                conversionKinds: Set<String>? = nil) {
+        self.conversionKinds = conversionKinds
         self.aliases = aliases
         self.encoding = encoding
         self.keywords = keywords

@@ -39,6 +39,17 @@ extension SQLiteStore: ImportJournal {
                 }
             }
             try Self.addSuppressions(batch.suppressions, in: db)
+            if !batch.conversions.isEmpty {
+                // The same conversion in two files (or a file resumed after a crash) is one row.
+                let insert = try db.cachedStatement(sql: """
+                    INSERT INTO conversion (customer_id, occurred_at, kind, amount, source) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT DO NOTHING
+                    """)
+                for row in batch.conversions {
+                    let c = row.conversion
+                    try insert.execute(arguments: [c.customerID, c.occurredAt.timeIntervalSince1970, c.kind, c.amount, "\(progress.name):\(row.line)"])
+                }
+            }
             for lift in batch.lifts {
                 try db.execute(sql: """
                     DELETE FROM suppression WHERE source IN ('opt_out_reply', 'inbox_file')

@@ -259,6 +259,8 @@ public protocol ImportJournal: Sendable {
     func customerIDsChanged(after: Int64) throws -> [String]
     /// How many customers are active, and how many of `ids` are (a snapshot's guard against deactivating most).
     func activeCustomerCount(among ids: [String]?) throws -> Int
+    /// Which of these customer ids exist (active or not): a conversion of another id is a row error.
+    func knownCustomerIDs(among ids: [String]) throws -> Set<String>
     /// Recomputes what depends on every customer at once (RFM quintile boundaries) after a customer file.
     @discardableResult
     func refreshRFMBreakpoints(at now: Date) throws -> RFMBreakpoints
@@ -320,9 +322,10 @@ public struct ImportBatch: Sendable {
     public var errors: [ImportRowError] = []
     /// Customers a snapshot lists on rows that were rejected: not deactivated for a bad phone or date.
     public var listedIDs: [String] = []
+    public var conversions: [ImportedConversion] = []
 
     public init() {}
-    public var isEmpty: Bool { customers.isEmpty && events.isEmpty && suppressions.isEmpty && lifts.isEmpty }
+    public var isEmpty: Bool { customers.isEmpty && events.isEmpty && suppressions.isEmpty && lifts.isEmpty && conversions.isEmpty }
 }
 
 public struct ImportProgress: Hashable, Sendable {
@@ -371,6 +374,88 @@ public protocol SuppressionStore: Sendable {
     func liftSuppressions(phone: String?, customerID: String?, category: String?) throws
     /// Every suppression that applies to any of these customers or phones.
     func suppressions(customerIDs: [String], phones: [String]) throws -> [Suppression]
+}
+
+/// A parsed conversion row and the line it came from (for an "unknown customer" row error at commit).
+public struct ImportedConversion: Hashable, Sendable {
+    public var conversion: Conversion
+    public var line: Int
+
+    public init(_ conversion: Conversion, line: Int) {
+        self.conversion = conversion
+        self.line = line
+    }
+}
+
+/// Conversions (orders, visits, renewals) and what they are credited to (docs/conversions.md).
+///
+/// Every conversion row is kept (`conversion`), attributed or not, for the lift computation; credits live apart
+/// (`attribution`) and are recomputed from the ledger, clicks and conversions, so a delivery report or a
+/// click that arrives after the conversion file is not lost: call `attributeConversions` before reading.
+public protocol ConversionStore: Sendable {
+    /// Recomputes the credits of every customer with a conversion in `interval` (`Attribution.credit`), over
+    /// all of that customer's conversions, delivered messages and clicks, in one transaction.
+    /// - Returns: how many credits are stored for those customers, and what is credited for the first time.
+    @discardableResult
+    func attributeConversions(in interval: DateInterval, windows: Attribution.Windows) throws -> AttributionSummary
+    /// Every stored conversion that occurred in `interval`, attributed or not, by time then customer.
+    func conversions(in interval: DateInterval) throws -> [Conversion]
+    /// Per campaign and variant over the conversions in `interval`, from the stored credits.
+    func conversionTotals(in interval: DateInterval) throws -> [ConversionTotal]
+    /// Per message key, most counted conversions first, then revenue (the report's "top 20 messages").
+    func topConvertingMessages(in interval: DateInterval, limit: Int) throws -> [MessageConversions]
+    /// The instants of the conversions counted for some campaign in `interval`, for a heat map.
+    func conversionTimes(in interval: DateInterval) throws -> [Date]
+}
+
+/// What one `attributeConversions` call stored.
+public struct AttributionSummary: Hashable, Sendable {
+    public struct Series: Hashable, Sendable {
+        public var campaign: String
+        public var through: Attribution.Through
+
+        public init(campaign: String, through: Attribution.Through) {
+            self.campaign = campaign
+            self.through = through
+        }
+    }
+
+    /// Credits now stored for the customers recomputed (the earlier ones included).
+    public var credits = 0
+    /// Conversions counted for a campaign for the first time (`beckon_conversions_total`): a recomputation that
+    /// finds the same credit again adds nothing, so a counter fed from here never counts one conversion twice.
+    public var newConversions: [Series: Int] = [:]
+    /// Revenue credited to a campaign for the first time (`beckon_conversion_revenue_total`).
+    public var newRevenue: [String: Double] = [:]
+
+    public init() {}
+}
+
+public struct ConversionTotal: Hashable, Sendable {
+    public var campaign: String
+    public var variant: String
+    /// Counted conversions (one per customer per message window), by click or view.
+    public var clickThrough: Int
+    public var viewThrough: Int
+    /// Every credited conversion's amount, the later ones inside a window included.
+    public var revenue: Double
+
+    public init(campaign: String, variant: String, clickThrough: Int, viewThrough: Int, revenue: Double) {
+        self.campaign = campaign
+        self.variant = variant
+        self.clickThrough = clickThrough
+        self.viewThrough = viewThrough
+        self.revenue = revenue
+    }
+}
+
+public struct MessageConversions: Hashable, Sendable {
+    public var messageKey: String
+    public var campaign: String
+    public var variant: String
+    public var text: String
+    public var conversions: Int
+    public var revenue: Double
 }
 
 /// What `beckon report` reads: the period's counts, grouped in the store.

@@ -52,6 +52,7 @@ struct ImportCommand: ParsableCommand {
         let terminal = isatty(STDERR_FILENO) == 1
         var rows: [[String]] = []
         var failed = false
+        var outcomes: [InboxProcessor.Outcome] = []
         for (path, confirmed) in files.map({ ($0, false) }) + confirmSnapshot.map({ ($0, true) }) {
             let url = URL(fileURLWithPath: path)
             // Row errors and quarantine reports go to the configured inbox's rejected/ folder.
@@ -67,11 +68,18 @@ struct ImportCommand: ParsableCommand {
                 ? processor.process(url, now: clock.now, timeZone: configuration.timeZone, dryRun: true, progress: report)
                 : processor.importKeepingFile(url, now: clock.now, timeZone: configuration.timeZone, confirmSnapshot: confirmed, progress: report)
             if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+            outcomes.append(result)
             if [.rejected, .held, .interrupted, .gone].contains(result.kind) { failed = true }
             for error in result.errors.prefix(10) { FileHandle.standardError.write(Data("  \(error)\n".utf8)) }
             if result.errors.count > 10 { FileHandle.standardError.write(Data("  ... \(result.errors.count - 10) more\n".utf8)) }
             rows.append([url.lastPathComponent, result.kind.rawValue, "\(result.rows)", "\(result.rejectedRows)",
                          String(format: "%.1f s", Date().timeIntervalSince(started)), result.detail])
+        }
+        if !dryRun {
+            // Credited now, as `beckon run` does after a conversions file (docs/conversions.md).
+            do { try ConversionAttribution(store: store, campaigns: configuration.campaigns).afterImport(outcomes) } catch {
+                FileHandle.standardError.write(Data("beckon: note: conversions not credited yet (\(error)); the next report credits them\n".utf8))
+            }
         }
         print(["file", "outcome", "rows", "rejected", "time", "detail"].joined(separator: "\t"))
         for row in rows { print(row.joined(separator: "\t")) }

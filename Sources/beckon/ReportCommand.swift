@@ -3,6 +3,7 @@ import BeckonConfig
 import BeckonCore
 import BeckonDaemon
 import BeckonReport
+import BeckonStore
 import Foundation
 
 extension ReportFormat: ExpressibleByArgument {}
@@ -16,6 +17,11 @@ struct ReportCommand: ParsableCommand {
             included; clicks, conversions and opt-out replies follow those messages. The HTML page needs nothing
             outside itself (no network, no script): it opens from a shared folder. It reads the store beside a
             running daemon.
+
+            Before reading, it credits conversions to the period's messages (docs/conversions.md), so a delivery
+            report or a click that came after a conversions file counts. When another process writes the store
+            (a running daemon), the credits are read as that process left them: the daemon credits conversions
+            after each conversions file and before each daily report.
 
             Examples:
               beckon report --from 2026-11-01 --to 2026-11-30 --out reports/november.html
@@ -49,7 +55,20 @@ struct ReportCommand: ParsableCommand {
             FileHandle.standardError.write(Data("beckon: note: no campaign '\(campaign)' in the configuration; reporting what the store has of it\n".utf8))
         }
         let format = format ?? ReportFormat(rawValue: URL(fileURLWithPath: out).pathExtension.lowercased()) ?? .html
-        let builder = ReportBuilder(configuration: configuration, store: try options.openStore(configuration))
+        let builder: ReportBuilder
+        do {
+            // Crediting writes the store: only as its one writer, for as long as the report takes.
+            let store = try SQLiteStore.openExclusive(path: configuration.database.path, command: "beckon report",
+                                                      since: ISOInstant.format(SystemClock().now, in: configuration.timeZone))
+            builder = ReportBuilder(configuration: configuration, store: store, attributes: store)
+        } catch StoreLock.Failure.held(_, let holder) {
+            FileHandle.standardError.write(Data("beckon: note: the store is in use by \(holder); conversions are reported as it last credited them\n".utf8))
+            builder = ReportBuilder(configuration: configuration, store: try options.openStore(configuration))
+        } catch {
+            // A store that cannot be written here (a read-only share) can still be read.
+            FileHandle.standardError.write(Data("beckon: note: conversions not credited (\(error)); reporting the credits as stored\n".utf8))
+            builder = ReportBuilder(configuration: configuration, store: try options.openStore(configuration))
+        }
         let period = ReportPeriod(from: first, to: last, campaign: campaign)
         if out == "-" {
             FileHandle.standardOutput.write(try format.render(builder.figures(period, generatedAt: SystemClock().now)))

@@ -43,7 +43,7 @@ struct DispatchMetricsTests {
 
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
-        let lines = String(decoding: buffer, as: UTF8.self).split(separator: "\n").filter { $0.contains("metrics_birthday") }
+        let lines = String(decoding: buffer, as: UTF8.self).split(separator: "\n").filter { $0.contains("metrics_birthday") && $0.hasPrefix("beckon_messages_total") }
         #expect(lines == [#"beckon_messages_total{campaign="metrics_birthday",channel="outbox",status="sent"} 3"#])
     }
 }

@@ -48,8 +48,13 @@ struct ReportBrowserTests {
             #expect(row.contains("data-stage=\"delivered\" data-count=\"\(expected.delivered[campaign]!)\" data-of=\"\(expected.sent[campaign]!)\""))
             #expect(row.contains("data-stage=\"clicked\" data-count=\"\(expected.clicked[campaign]!)\""))
         }
-        // 7 x 24 cells for each map with events (deliveries and clicks; no conversions in this month).
-        #expect(dom.components(separatedBy: "<rect class=\"cell\"").count - 1 == 2 * 7 * 24)
+        // 7 x 24 cells for each map with events: deliveries, clicks and conversions.
+        #expect(dom.components(separatedBy: "<rect class=\"cell\"").count - 1 == 3 * 7 * 24)
+        for campaign in ["winback", "birthday"] {
+            let row = try #require(dom.range(of: "<tr data-campaign=\"\(campaign)\">").map { String(dom[$0.lowerBound...].prefix(3_000)) })
+            let converted = GeneratedMonth.variants.map { (expected.clickThrough[campaign + "/" + $0] ?? 0) + (expected.viewThrough[campaign + "/" + $0] ?? 0) }
+            #expect(row.contains("data-stage=\"converted\" data-count=\"\(converted.reduce(0, +))\""), "\(row)")
+        }
         let busiest = expected.deliveredCells.enumerated().flatMap { day, hours in hours.enumerated().map { (day, $0.offset, $0.element) } }.max { $0.2 < $1.2 }!
         #expect(dom.contains("data-day=\"\(ReportHTML.dayNames[busiest.0])\" data-hour=\"\(busiest.1)\" data-count=\"\(busiest.2)\""))
         let console = log.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("Refused to") || $0.contains("Uncaught") }

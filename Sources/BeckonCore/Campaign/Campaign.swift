@@ -15,6 +15,8 @@ public struct Campaign: Sendable {
     public var variants: [CampaignVariant] = []
     /// One tracked link per message, or one per variant for providers that forbid variable links (`tracked_link:`).
     public var trackedLink: LinkScope = .perMessage
+    /// How many days after a delivered message a conversion is credited to it (`attribution_days:`, 1...90).
+    public var attributionDays: Int = Attribution.Windows.defaultDays
     /// Send window, caps and conflict rules; defaults suit a recall campaign.
     public var policy: CampaignPolicy = CampaignPolicy()
     /// Its control group (`control: 10%`): customers kept from this campaign's messages to measure it; nil: none.

@@ -11,9 +11,13 @@ public struct InboxKindPatterns: Hashable, Sendable {
     public var snapshots: [NamePattern]
     public var events: [NamePattern]
     public var optOuts: [NamePattern]
+    /// Orders, visits, renewals (`customer_id, occurred_at, kind, amount`): what attribution credits.
+    public var conversions: [NamePattern]
 
-    public init(customers: [NamePattern] = [], snapshots: [NamePattern] = [], events: [NamePattern] = [], optOuts: [NamePattern] = []) {
+    public init(customers: [NamePattern] = [], snapshots: [NamePattern] = [], events: [NamePattern] = [], optOuts: [NamePattern] = [],
+                conversions: [NamePattern] = []) {
         self.customers = customers
+        self.conversions = conversions
         self.snapshots = snapshots
         self.events = events
         self.optOuts = optOuts
@@ -28,6 +32,8 @@ public struct InboxKindPatterns: Hashable, Sendable {
                       "*[-_.]optout[-_.]*", "*[-_.]optouts[-_.]*", "*[-_.]opt-out[-_.]*", "*[-_.]opt_out[-_.]*",
                       "*[-_.]unsubscribe[-_.]*", "*[-_.]unsubscribes[-_.]*",
                       "reply[-_.]*", "replies[-_.]*", "stop[-_.]*", "*退订*"]),
+        ("conversions", ["conversion[-_.]*", "conversions[-_.]*", "order[-_.]*", "orders[-_.]*",
+                         "*[-_.]conversion[-_.]*", "*[-_.]conversions[-_.]*", "*[-_.]orders[-_.]*"]),
     ]
 
     public static let defaults: InboxKindPatterns = {
@@ -38,6 +44,7 @@ public struct InboxKindPatterns: Hashable, Sendable {
             switch kind {
             case "snapshots": kinds.snapshots = patterns
             case "events": kinds.events = patterns
+            case "conversions": kinds.conversions = patterns
             default: kinds.optOuts = patterns
             }
         }
@@ -45,5 +52,5 @@ public struct InboxKindPatterns: Hashable, Sendable {
     }()
 
     /// The configuration keys under `inbox.kinds:`.
-    public static let keys: Set<String> = ["customers", "snapshots", "events", "opt_outs"]
+    public static let keys: Set<String> = ["customers", "snapshots", "events", "opt_outs", "conversions"]
 }
