@@ -22,6 +22,7 @@ enum StoreMigrations {
         registerPlanningV9(&migrator)
         registerLinksV10(&migrator)
         registerImportFingerprintsV13(&migrator)
+        registerHygieneV14(&migrator)
         return migrator
     }
 

@@ -371,6 +371,8 @@ public protocol SuppressionStore: Sendable {
     func liftSuppressions(phone: String?, customerID: String?, category: String?) throws
     /// Every suppression that applies to any of these customers or phones.
     func suppressions(customerIDs: [String], phones: [String]) throws -> [Suppression]
+    /// Records classified failures of sent messages and suppresses numbers as `NumberHygiene` says.
+    func recordFailures(_ failures: [ClassifiedFailure], at now: Date) throws
 }
 
 /// What `beckon report` reads: the period's counts, grouped in the store.
