@@ -87,6 +87,10 @@ struct NumberHygieneEndToEndTests {
 
         // The content block is counted against the campaign, not the number.
         #expect(try store.contentBlocks(since: Self.firstDay).map { "\($0.campaign):\($0.count)" } == ["recall:1"])
+        let status = try StatusReport.gather(configuration: .success(configuration), configFile: home.root.appendingPathComponent("etc/beckon.yaml"),
+                                             database: configuration.database, timeZone: Self.shanghai, store: store,
+                                             now: Self.firstDay.addingTimeInterval(86_400))
+        #expect(status.contentBlocked.map { "\($0.campaign):\($0.count):\($0.lastCode)" } == ["recall:1:2 KEYWORD"])  // Kannel: report type, then the answer
 
         // 90 days after the failure the suppression lapses: the number gets its next message (a re-check).
         let before = LocalDate(iso: "2027-02-21")!
