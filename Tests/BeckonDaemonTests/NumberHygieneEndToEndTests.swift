@@ -83,7 +83,9 @@ struct NumberHygieneEndToEndTests {
         let decisions = try preview.occurrences(of: c0, on: LocalDate(iso: "2026-11-26")!, now: Self.firstDay.addingTimeInterval(2 * 86_400 - 3600))
         guard case .suppressed(let reason) = try #require(decisions.first).verdict else { Issue.record("not suppressed: \(decisions)"); return }
         #expect(reason.code == "hard_failed_number")
-        #expect(reason.detail.contains("invalid") && reason.detail.contains("0x0b") && reason.detail.contains("2026-11-24"))
+        // The example in docs/hygiene.md.
+        #expect(reason.detail == "number hygiene: invalid since 2026-11-24T03:00:59Z: code 2 NACK/0x0b/Invalid Destination Address on channel kannel"
+                + " for recall/0/C0/2026-11-24; re-checked from 2027-02-22T03:00:59Z", "\(reason.detail)")
 
         // The content block is counted against the campaign, not the number.
         #expect(try store.contentBlocks(since: Self.firstDay).map { "\($0.campaign):\($0.count)" } == ["recall:1"])
