@@ -6,8 +6,8 @@ import Foundation
 /// A provider code is matched as a whole and word by word, because gateways wrap the carrier's code: Kannel
 /// reports its report type and the SMSC's answer (`2 NACK/0x0b/Invalid Destination Address`, or an SMPP
 /// receipt `id:... stat:UNDELIV err:001 text:...`), a CMPP gateway the 7-character `Stat` (`MK:0001`). Words
-/// are split at spaces and `/`; `stat:` and `err:` prefixes are dropped; hexadecimal words (`0x0000000b`) are
-/// compared by value. The channel's own entries win over the built-in ones; among several known words the
+/// are split at spaces, `/` and `,`; `stat:` and `err:` prefixes are dropped; codes with digits are compared
+/// in any case and hexadecimal words (`0x0000000b`) by value; codes of letters only (`BLACK`) in their case. The channel's own entries win over the built-in ones; among several known words the
 /// most specific class wins (`FailureClass` order). A code that matches nothing is `transient`.
 public struct FailureCodeTable: Sendable, Hashable {
     /// Canonical code -> class.
@@ -47,13 +47,17 @@ public struct FailureCodeTable: Sendable, Hashable {
         return words
     }
 
-    /// Upper case, trimmed; `0x000B` and `0x0b` alike as `0X0B`.
+    /// Trimmed; a code with digits in upper case (`mk:0001` is `MK:0001`; `0x000B` and `0x0b` alike are `0X0B`).
+    /// A code of letters only keeps its case: `BLACK` is a status word, `black` a word of some sentence in a
+    /// gateway's reply ("number on black list"), which must not suppress anyone.
     static func canonical(_ code: String) -> String {
-        let trimmed = code.trimmingCharacters(in: .whitespaces).uppercased()
-        if trimmed.hasPrefix("0X"), let value = UInt64(trimmed.dropFirst(2), radix: 16) {
+        let trimmed = code.trimmingCharacters(in: .whitespaces)
+        guard trimmed.contains(where: \.isNumber) else { return trimmed }
+        let upper = trimmed.uppercased()
+        if upper.hasPrefix("0X"), let value = UInt64(upper.dropFirst(2), radix: 16) {
             return "0X" + (value < 16 ? "0" : "") + String(value, radix: 16, uppercase: true)
         }
-        return trimmed
+        return upper
     }
 
     /// Beckon's built-in codes. Only meanings that a public table states are here; everything else (and every

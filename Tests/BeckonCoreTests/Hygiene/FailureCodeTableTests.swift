@@ -20,6 +20,8 @@ struct FailureCodeTableTests {
         ("MK:0115", .contentBlocked), ("KEYWORD", .contentBlocked),
         ("IB:0008", .throttled), ("MI:0061", .throttled), ("LIMIT", .throttled),
         // Documented only vaguely, or not at all: transient.
+        // Letters-only codes match in their case: a sentence in a gateway's reply is not a status word.
+        ("Number is on black list", .transient), ("BLACK", .carrierOptOut),
         ("UNDELIV", .transient), ("EXPIRED", .transient), ("REJECTD", .transient), ("MI:0013", .transient),
         ("MK:0012", .transient), ("MI:0054", .transient), ("", .transient), ("some new code", .transient),
     ])
