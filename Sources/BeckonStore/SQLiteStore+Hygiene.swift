@@ -97,3 +97,41 @@ extension SQLiteStore {
         }
     }
 }
+
+/// A failure that made a suppression, with the failures behind it (the number's, in the 90 days up to it).
+public struct HygieneSuppressionRow: Hashable, Sendable {
+    public var failure: NumberFailure
+    public var lapsesAt: Date?
+    /// Oldest first, this failure included.
+    public var behind: [NumberFailure]
+}
+
+extension SQLiteStore {
+    /// The suppressions made in `interval` and those that lapsed in it, oldest first.
+    public func hygieneSuppressions(in interval: DateInterval) throws -> (made: [HygieneSuppressionRow], lapsed: [HygieneSuppressionRow]) {
+        try writer.read { db in
+            func failure(_ row: Row) -> NumberFailure? {
+                FailureClass(rawValue: row["failure_class"]).map {
+                    NumberFailure(phone: row["phone"], customerID: row["customer_id"], channel: row["channel"], failureClass: $0,
+                                  code: row["code"], messageKey: row["message_key"], campaign: row["campaign"], variant: row["variant"],
+                                  at: Date(timeIntervalSince1970: row["at"]))
+                }
+            }
+            func rows(_ column: String) throws -> [HygieneSuppressionRow] {
+                let sql = "SELECT * FROM number_failure WHERE suppressed = 1 AND \(column) >= ? AND \(column) < ? ORDER BY \(column), phone"
+                return try Row.fetchAll(db, sql: sql, arguments: [interval.start.timeIntervalSince1970, interval.end.timeIntervalSince1970])
+                    .compactMap { row in
+                        guard let made = failure(row) else { return nil }
+                        let behind = try Row.fetchAll(db, sql: """
+                            SELECT * FROM number_failure WHERE phone = ? AND failure_class = ? AND at > ? AND at <= ? ORDER BY at
+                            """, arguments: [made.phone, made.failureClass.rawValue,
+                                             made.at.addingTimeInterval(-NumberHygiene.recheckAfter).timeIntervalSince1970,
+                                             made.at.timeIntervalSince1970]).compactMap(failure)
+                        return HygieneSuppressionRow(failure: made, lapsesAt: (row["lapses_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                                                     behind: made.failureClass == .suspended ? behind : [made])
+                    }
+            }
+            return (made: try rows("at"), lapsed: try rows("lapses_at"))
+        }
+    }
+}

@@ -94,6 +94,21 @@ struct NumberHygieneEndToEndTests {
                                              now: Self.firstDay.addingTimeInterval(86_400))
         #expect(status.contentBlocked.map { "\($0.campaign):\($0.count):\($0.lastCode)" } == ["recall:1:2 KEYWORD"])  // Kannel: report type, then the answer
 
+        // The monthly report: November lists the suppression and the content block, February the lapse.
+        let november = try #require(try HygieneReportBuilder.report(month: "2026-11", zone: Self.shanghai, store: store))
+        #expect(november.suppressed.map { "\($0.phone) \($0.customerID) \($0.failureClass) \($0.failures.map(\.code))" }
+                == ["+86138****0000 C0 invalid [\"2 NACK/0x0b/Invalid Destination Address\"]"])
+        #expect(november.suppressed.first?.suppressedAt == "2026-11-24T11:00:59+08:00")
+        #expect(november.lapsed.isEmpty)
+        #expect(november.contentBlocked.map { "\($0.campaign) \($0.count)" } == ["recall 1"])
+        #expect(november.text.contains("+86138****0000 (customer C0): invalid since 2026-11-24T11:00:59+08:00, lapses 2027-02-22T11:00:59+08:00"))
+        #expect(!november.text.contains("13800000000") && !november.csv.contains("13800000000") && !november.json.contains("13800000000"))
+        #expect(november.csv.components(separatedBy: "\n").filter { $0.hasPrefix("suppressed,") || $0.hasPrefix("content_blocked,") }.count == 2)
+        let february = try #require(try HygieneReportBuilder.report(month: "2027-02", zone: Self.shanghai, store: store))
+        #expect(february.lapsed.map(\.customerID) == ["C0"] && february.suppressed.isEmpty && february.contentBlocked.isEmpty)
+        #expect(february.text.contains("Suppressed (0):\n  none"))
+        #expect(HygieneReportBuilder.interval(of: "2026-13", in: Self.shanghai) == nil)
+
         // 90 days after the failure the suppression lapses: the number gets its next message (a re-check).
         let before = LocalDate(iso: "2027-02-21")!
         let still = try preview.occurrences(of: c0, on: before, now: before.start(in: Self.shanghai).addingTimeInterval(9 * 3600))

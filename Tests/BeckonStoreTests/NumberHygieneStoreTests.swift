@@ -56,6 +56,10 @@ struct NumberHygieneStoreTests {
         try Self.fail(store, try Self.send(store, day: apart, campaign: "winback"), code: "DB:0102", day: apart)
         let found = try hygiene(store)
         #expect(found.map(\.failureClass) == (suppresses ? [.suspended] : []))
+        // The monthly report's rows: the suppression with both failures behind it.
+        let month = try store.hygieneSuppressions(in: DateInterval(start: Self.start.addingTimeInterval(-Self.day), duration: 30 * Self.day))
+        #expect(month.made.map { $0.behind.map(\.code) } == (suppresses ? [["MK:0005", "DB:0102"]] : []))
+        #expect(month.lapsed.isEmpty)
     }
 
     @Test("a delivered message between two suspended failures resets the count")
