@@ -47,7 +47,7 @@ struct NumberHygieneEndToEndTests {
         return String(decoding: response.body, as: UTF8.self)
     }
 
-    @Test("invalid (0x0b) is skipped by the next day's plan with its class, code and date; suspended once and content-blocked are not; the number is re-checked after 90 days")
+    @Test("invalid (0x0b) is skipped by the next day's plan with its class, code and date; suspended once and content-blocked are not; the monthly report lists it; it lapses after 90 days; a new number is not held back")
     func suppressedBeforeNextCampaign() async throws {
         let home = try TemporaryHome()
         try home.write("customer_id,name,phone\nC0,王芳,13800000000\nC1,李娜,13800000001\nC2,张伟,13800000002\n", to: "customers.csv")
@@ -117,5 +117,13 @@ struct NumberHygieneEndToEndTests {
         let later = try preview.occurrences(of: c0, on: recheck, now: recheck.start(in: Self.shanghai).addingTimeInterval(9 * 3600))
         #expect(later.count == 1)
         if case .suppressed = later.first?.verdict { Issue.record("still suppressed after 90 days: \(later)") }
+
+        // A later customer file gives C0 a new number: the old number's failure no longer holds C0 back.
+        try home.write("customer_id,name,phone\nC0,王芳,13900000000\n", to: "customers-update.csv")
+        let third = try await engine(configuration, store: store, at: Self.firstDay.addingTimeInterval(2 * 86_400)).runCycle()
+        let moved = try #require(try store.entry(for: key("C0", LocalDate(iso: "2026-11-26")!)))
+        #expect(moved.status == .sent && moved.message.phone == "+8613900000000", "\(moved)")
+        #expect(third.dispatch.sent == 1)  // C1 and C2 have had two marketing messages this week: the default cap
+        #expect(try store.suppressions(customerIDs: ["C0"], phones: ["+8613800000000"]).map(\.phone) == ["+8613800000000"])
     }
 }
