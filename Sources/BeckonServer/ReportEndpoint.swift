@@ -62,6 +62,9 @@ public struct ReportEndpoint: Sendable, Hashable {
             let status: MessageStatus
             if delivered.contains(word) { status = .delivered }
             else if undelivered.contains(word) { status = .undelivered }
+            // Gateways that pass the carrier's code as the status (Huawei Cloud's `status=MK:0001`): a code the
+            // failure table knows is a failure, whether or not `undelivered_statuses` lists it.
+            else if failureClass(of: word) != .transient { status = .undelivered }
             else { status = .sent }  // an intermediate state: accepted by the carrier
             return .success(DeliveryReportFields(key: nil, providerID: id, part: fields["part"] ?? "", status: status, providerCode: word))
         }

@@ -57,6 +57,19 @@ struct HTTPServerTests {
         #expect(!ReportEndpoint(channel: "gw", dialect: .kannel).isHardFailure("2 NACK/0x45/x"))
     }
 
+    @Test("a generic gateway's status that the failure table knows is a failure even when undelivered_statuses does not list it")
+    func genericStatusCodes() throws {
+        let endpoint = ReportEndpoint(channel: "gw", dialect: .generic(idField: "id", statusField: "status", delivered: ["DELIVRD"], undelivered: ["UNDELIV"]),
+                                      failureCodes: ["E-SUSP": .suspended])
+        func status(_ word: String) throws -> MessageStatus { try endpoint.report(from: ["id": "p1", "status": word]).get().status }
+        #expect(try status("MK:0001") == .undelivered)
+        #expect(try status("KEYWORD") == .undelivered)
+        #expect(try status("E-SUSP") == .undelivered)
+        #expect(try status("UNDELIV") == .undelivered)
+        #expect(try status("DELIVRD") == .delivered)
+        #expect(try status("ACCEPTD") == .sent)
+    }
+
     func dlr(_ status: Int, part: String = "") -> String {
         "/dlr/sms?token=\(Self.token)&key=\(Self.key.description.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&status=\(status)&answer=ACK&provider_id=\(part)"
     }
