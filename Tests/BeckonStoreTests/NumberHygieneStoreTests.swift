@@ -1,5 +1,6 @@
 import BeckonCore
-import BeckonStore
+@testable import BeckonStore
+import GRDB
 import Foundation
 import Testing
 
@@ -94,5 +95,32 @@ struct NumberHygieneStoreTests {
         }
         #expect(try hygiene(store).isEmpty)
         #expect(try store.contentBlocks(since: .distantPast).isEmpty)
+    }
+}
+
+@Suite("Migration v14-hygiene")
+struct HygieneMigrationTests {
+    @Test("a number suppressed by hard_failure_codes before classes existed becomes class invalid, lapsing 90 days after")
+    func earlierHardFailures() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("beckon-v14-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let at = 1_790_000_000.0
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try StoreMigrations.migrator.migrate(queue, upTo: "v13-import-fingerprints")
+            try queue.write { db in
+                try db.execute(sql: "INSERT INTO suppression (phone, source, detail, at) VALUES ('+8613800138000', 'hard_failure', 'BAD_NUMBER', ?)",
+                               arguments: [at])
+                try db.execute(sql: "INSERT INTO suppression (phone, source, detail, at) VALUES ('+8613900139000', 'opt_out_reply', 'TD', ?)",
+                               arguments: [at])
+            }
+        }
+        let store = try SQLiteStore(path: path)
+        let found = try store.suppressions(customerIDs: [], phones: ["+8613800138000", "+8613900139000"])
+        let hard = try #require(found.first { $0.source == .hardFailure })
+        #expect(hard.failureClass == .invalid)
+        #expect(hard.lapsesAt == Date(timeIntervalSince1970: at + 90 * 86_400))
+        let reply = try #require(found.first { $0.source == .optOutReply })
+        #expect(reply.failureClass == nil && reply.lapsesAt == nil)
     }
 }
