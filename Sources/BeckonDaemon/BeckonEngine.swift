@@ -139,6 +139,10 @@ public final class BeckonEngine: Sendable {
             report.reportFiles = DailyReports(folder: configuration.outbox.appendingPathComponent("reports"),
                                               builder: ReportBuilder(configuration: configuration, store: store), store: store,
                                               logger: logger).writeFinishedDays(now: now)
+            if let file = MonthlyHygieneReports(folder: configuration.outbox.appendingPathComponent("reports"), zone: configuration.timeZone,
+                                                store: store, logger: logger).writeFinishedMonth(now: now) {
+                report.reportFiles.append(file)
+            }
             phase.lap("report")
         }
         logger.debug("cycle phases", metadata: phase.metadata)

@@ -125,5 +125,15 @@ struct NumberHygieneEndToEndTests {
         #expect(moved.status == .sent && moved.message.phone == "+8613900000000", "\(moved)")
         #expect(third.dispatch.sent == 1)  // C1 and C2 have had two marketing messages this week: the default cap
         #expect(try store.suppressions(customerIDs: ["C0"], phones: ["+8613800000000"]).map(\.phone) == ["+8613800000000"])
+
+        // The first run in December writes November's report beside the daily ones, once.
+        let december = ISOInstant.parse("2026-12-01T09:00:00+08:00", defaultZone: .gmt)!
+        let monthly = try await engine(configuration, store: store, at: december).runCycle().reportFiles.filter { $0.lastPathComponent.hasPrefix("hygiene-") }
+        #expect(monthly.map(\.lastPathComponent) == ["hygiene-2026-11.csv"])
+        let written = try home.contents(of: "outbox/reports/hygiene-2026-11.csv")
+        let expected = try #require(try HygieneReportBuilder.report(month: "2026-11", zone: Self.shanghai, store: store))
+        #expect(written == expected.csv && written.contains("suppressed,+86138****0000,C0,invalid,"), "\(written)")
+        let again = try await engine(configuration, store: store, at: december.addingTimeInterval(60)).runCycle().reportFiles
+        #expect(!again.contains { $0.lastPathComponent.hasPrefix("hygiene-") })
     }
 }
