@@ -4,8 +4,10 @@ import Foundation
 ///
 /// - `invalid` and `carrier_opt_out`: suppressed at the first failure.
 /// - `suspended`: suppressed at a failure that comes at least 7 days after an earlier suspended failure of
-///   the same number (one bad week is often an unpaid bill paid late). Earlier failures count only within
-///   the 90 days before, and only after the last message delivered to that number.
+///   the same number (a line barred for a few days can come back; two failures a week apart are less likely
+///   to be passing). Earlier failures count only within
+///   the 90 days before, and only after the last message delivered to that number (the store looks at the
+///   failing customer's messages to it: the ledger is indexed by customer, not by phone).
 /// - An `invalid` or `suspended` suppression lapses by itself 90 days after it was made: carriers recycle
 ///   numbers, and the next campaign re-checks the number (one more failure suppresses it again). A carrier
 ///   opt-out does not lapse: it is the subscriber's choice, made at the carrier.
