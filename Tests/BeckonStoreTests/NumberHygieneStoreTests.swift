@@ -87,6 +87,21 @@ struct NumberHygieneStoreTests {
         #expect(["KEYWORD", "MK:0115"].contains(blocks.first?.lastCode ?? ""))
     }
 
+    @Test("a failed report that comes before the send's reply is recorded is classified when it is applied")
+    func earlyReport() throws {
+        let store = try SQLiteStore()
+        let key = MessageKey(campaign: "recall", wave: 0, customer: "C1", localDate: LocalDate(Self.start, in: .gmt))
+        _ = try store.schedule([PlannedMessage(key: key, category: .marketing, phone: Self.phone, channel: "sms", text: "hi",
+                                               sendAt: Self.start, validUntil: Self.start.addingTimeInterval(3600), reason: "r")], at: Self.start)
+        try store.markPending([key], at: Self.start)
+        let early = try store.apply(DeliveryReport(channel: "sms", providerID: "gw-9", status: .undelivered, providerCode: "MK:0001",
+                                                   at: Self.start, failureClass: .invalid))
+        #expect(early == .unknownMessage)
+        #expect(try hygiene(store).isEmpty)
+        try store.record([DispatchOutcome(key: key, status: .sent, providerID: "gw-9", channel: "sms")], at: Self.start.addingTimeInterval(1))
+        #expect(try hygiene(store).map(\.failureClass) == [.invalid])
+    }
+
     @Test("throttled and transient failures record nothing and suppress nothing")
     func transient() throws {
         let store = try SQLiteStore()
