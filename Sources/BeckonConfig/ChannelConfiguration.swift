@@ -94,6 +94,12 @@ public struct ChannelConfiguration: Sendable, Hashable {
     /// reply or a failed delivery report (the whole code or one of its words, such as Kannel's `0x0b`): Beckon
     /// suppresses the number, so no campaign tries it again.
     public var hardFailureCodes: [String] = []
+    /// The channel's own failure codes by class (`failure_codes: { suspended: ["MK:0099"], transient: ["MK:0005"] }`),
+    /// on top of Beckon's built-in table; `hard_failure_codes` are entries of class `invalid`. See docs/hygiene.md.
+    public var failureCodes: [String: FailureClass] = [:]
+
+    /// The table number hygiene classifies this channel's failure codes with.
+    public var failureCodeTable: FailureCodeTable { .channel(overrides: failureCodes, hardFailureCodes: hardFailureCodes) }
     /// What one SMS segment sent through this channel costs (`unit_price: 0.045`, in `report.currency`): the
     /// report's cost column. nil: the report says the channel has no price.
     public var unitPrice: Double?
@@ -118,7 +124,8 @@ public struct ChannelConfiguration: Sendable, Hashable {
 
     public static let defaultOutbox = ChannelConfiguration(id: "outbox", kind: .outbox)
 
-    static let sharedKeys = ["kind", "rate", "concurrency", "max_parts", "timeout", "failover", "sender", "hard_failure_codes", "unit_price"]
+    static let sharedKeys = ["kind", "rate", "concurrency", "max_parts", "timeout", "failover", "sender", "hard_failure_codes",
+                             "failure_codes", "unit_price"]
     /// Keys only for channels that send delivery reports.
     static let reportKeys = ["report_overdue_after"]
 
@@ -197,6 +204,20 @@ public struct ChannelConfiguration: Sendable, Hashable {
         channel.failover = try node.optional("failover")?.identifier()
         channel.sender = try node.optional("sender")?.string() ?? id
         channel.hardFailureCodes = try node.optional("hard_failure_codes")?.list().map { try $0.string() } ?? []
+        if let codes = try node.optional("failure_codes") {
+            for (name, list) in try codes.mapping() {
+                guard let failureClass = FailureClass(rawValue: name) else {
+                    throw list.error("unknown failure class '\(name)' (known: \(FailureClass.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                for code in try list.list() {
+                    let text = try code.string()
+                    if let other = channel.failureCodes[text], other != failureClass {
+                        throw code.error("code '\(text)' is listed under both \(other.rawValue) and \(failureClass.rawValue)")
+                    }
+                    channel.failureCodes[text] = failureClass
+                }
+            }
+        }
         if let price = try node.optional("unit_price") {
             channel.unitPrice = try price.double()
             guard channel.unitPrice! >= 0 else { throw price.error("must be 0 or more (the price of one segment)") }

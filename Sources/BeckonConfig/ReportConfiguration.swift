@@ -4,7 +4,7 @@
 /// report:
 ///   currency: CNY        # the unit of the channels' unit_price, printed beside costs
 ///   detectable_lift: 20% # the relative lift a "customers needed" estimate is for
-///   daily: true          # beckon run writes outbox/reports/YYYY-MM-DD.html for each finished day
+///   daily: true          # beckon run writes outbox/reports/YYYY-MM-DD.html for each finished day (and hygiene-YYYY-MM.csv)
 /// ```
 public struct ReportConfiguration: Sendable, Hashable {
     public var currency = "CNY"

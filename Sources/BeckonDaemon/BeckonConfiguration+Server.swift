@@ -10,13 +10,14 @@ extension BeckonConfiguration {
             let hardFailureCodes = Set(channel.hardFailureCodes)
             switch channel.kind {
             case .kannel:
-                return ReportEndpoint(channel: channel.id, dialect: .kannel, optOutSender: sender, hardFailureCodes: hardFailureCodes)
+                return ReportEndpoint(channel: channel.id, dialect: .kannel, optOutSender: sender, hardFailureCodes: hardFailureCodes,
+                                      failureCodes: channel.failureCodes)
             case .http:
                 let http = channel.http!
                 return ReportEndpoint(channel: channel.id, dialect: .generic(
                     idField: http.reportIDField, statusField: http.reportStatusField,
                     delivered: Set(http.deliveredStatuses), undelivered: Set(http.undeliveredStatuses)),
-                    optOutSender: sender, hardFailureCodes: hardFailureCodes)
+                    optOutSender: sender, hardFailureCodes: hardFailureCodes, failureCodes: channel.failureCodes)
             case .outbox, .spool:
                 return nil
             }

@@ -97,8 +97,8 @@ public final class BeckonEngine: Sendable {
                                     limiters: limiters, clock: clock, gate: gate, logger: logger)
         dispatcher.suppressions = store
         dispatcher.control = control ?? DaemonDispatchControl(store: store)
-        dispatcher.hardFailureCodes = Dictionary(configuration.channels.map { ($0.id, Set($0.hardFailureCodes)) },
-                                                 uniquingKeysWith: { first, _ in first })
+        dispatcher.failureCodes = Dictionary(configuration.channels.map { ($0.id, $0.failureCodeTable) },
+                                             uniquingKeysWith: { first, _ in first })
         self.dispatcher = dispatcher
         // A rotated salt re-draws groups: said once in the log, never silently.
         try HoldoutSalts.noteChanges(configuration, store: store, logger: logger)
@@ -146,6 +146,10 @@ public final class BeckonEngine: Sendable {
             report.reportFiles = DailyReports(folder: configuration.outbox.appendingPathComponent("reports"),
                                               builder: ReportBuilder(configuration: configuration, store: store, attributes: store), store: store,
                                               logger: logger).writeFinishedDays(now: now)
+            if let file = MonthlyHygieneReports(folder: configuration.outbox.appendingPathComponent("reports"), zone: configuration.timeZone,
+                                                store: store, logger: logger).writeFinishedMonth(now: now) {
+                report.reportFiles.append(file)
+            }
             phase.lap("report")
         }
         logger.debug("cycle phases", metadata: phase.metadata)

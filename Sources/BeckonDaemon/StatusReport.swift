@@ -24,6 +24,20 @@ public struct StatusReport: Codable, Hashable, Sendable {
     /// The last send that failed or went back for a retry (recorded by the daemon; transient ones have no receipt).
     public var lastSendProblem: DaemonRecord.SendProblem?
     public var lastInboxFile: DaemonRecord.InboxFileTaken?
+    /// Campaign variants whose text carriers refused in the last 30 days (number hygiene's `content_blocked`):
+    /// the copy needs changing; the numbers are not suppressed. Empty when there are none.
+    public var contentBlocked: [ContentBlocked] = []
+
+    public struct ContentBlocked: Codable, Hashable, Sendable {
+        public var campaign: String
+        public var variant: String
+        public var count: Int
+        public var lastCode: String
+        public var lastAt: String
+    }
+
+    /// How far back `contentBlocked` looks.
+    public static let contentBlockedDays = 30
 
     /// The process holding the store's lock: the daemon (`beckon run`) or another writing command.
     public struct Writer: Codable, Hashable, Sendable {
@@ -109,6 +123,9 @@ public struct StatusReport: Codable, Hashable, Sendable {
             lastInboxFile: record?.lastInboxFile ?? ledger.lastImport.map {
                 DaemonRecord.InboxFileTaken(at: format($0.at), file: $0.name, outcome: "imported", rows: $0.rows,
                                             rejectedRows: $0.rejectedRows, detail: "")
+            },
+            contentBlocked: try store.contentBlocks(since: now.addingTimeInterval(-Double(contentBlockedDays) * 86_400)).map {
+                ContentBlocked(campaign: $0.campaign, variant: $0.variant, count: $0.count, lastCode: $0.lastCode, lastAt: format($0.lastAt))
             }
         )
     }

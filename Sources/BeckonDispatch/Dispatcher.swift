@@ -21,10 +21,10 @@ public struct Dispatcher: Sendable {
     public let logger: Logger
     /// Who this dispatcher claims messages as (`ProcessInstance.id`; two dispatchers in one test differ).
     public let claimant: String
-    /// Where hard-failed numbers go, and which provider codes per channel mean the number itself is bad
-    /// (empty, invalid, not a mobile): such a number is suppressed so no campaign tries it again.
+    /// Where failed sends' classified codes go (number hygiene: an invalid number is suppressed so no campaign
+    /// tries it again), and each channel's failure-code table; a channel without one uses the built-in table.
     public var suppressions: (any SuppressionStore)?
-    public var hardFailureCodes: [String: Set<String>] = [:]
+    public var failureCodes: [String: FailureCodeTable] = [:]
     /// Operator pauses, a stop in progress and the watchdog's heartbeat (see `DispatchControl`).
     public var control: (any DispatchControl)?
     /// How often a pass reads the pauses again: a claim round can come every millisecond, and `beckon pause`
@@ -352,7 +352,7 @@ public struct Dispatcher: Sendable {
         let results = answers.map { settleRetry($0.outcome, attempts: $0.approved.attempts, message: $0.approved.message) }
         let recordedAt = clock.now
         try ledger.record(results, at: recordedAt)
-        try suppressHardFailures(results, messages: answers.map(\.approved.message), at: recordedAt)
+        try recordHygieneFailures(results, at: recordedAt)
         summary.noteEvent(at: recordedAt)
         count(results)
         for result in results {
@@ -381,17 +381,20 @@ public struct Dispatcher: Sendable {
         }
     }
 
-    func suppressHardFailures(_ outcomes: [DispatchOutcome], messages: [PlannedMessage], at now: Date) throws {
-        guard let suppressions, !hardFailureCodes.isEmpty else { return }
-        let phones = Dictionary(messages.map { ($0.key, $0.phone) }, uniquingKeysWith: { first, _ in first })
-        let hard = outcomes.compactMap { outcome -> Suppression? in
+    /// A send that failed for good with a code its channel's table classifies (invalid, carrier opt-out,
+    /// suspended, content blocked) goes to number hygiene, as a failed delivery report does.
+    func recordHygieneFailures(_ outcomes: [DispatchOutcome], at now: Date) throws {
+        guard let suppressions else { return }
+        let failures = outcomes.compactMap { outcome -> ClassifiedFailure? in
             guard outcome.status == .failed, outcome.retryAt == nil, let channel = outcome.channel, let code = outcome.providerCode,
-                  hardFailureCodes[channel]?.contains(code) == true, let phone = phones[outcome.key] else { return nil }
-            return Suppression(phone: phone, source: .hardFailure, detail: "channel \(channel) reported \(code) for \(outcome.key)", at: now)
+                  !code.isEmpty else { return nil }
+            let failureClass = (failureCodes[channel] ?? FailureCodeTable()).classify(code)
+            guard NumberHygiene.isRecorded(failureClass) else { return nil }
+            return ClassifiedFailure(key: outcome.key, channel: channel, failureClass: failureClass, code: code)
         }
-        guard !hard.isEmpty else { return }
-        try suppressions.addSuppressions(hard)
-        logger.warning("suppressed hard-failed numbers", metadata: ["count": "\(hard.count)"])
+        guard !failures.isEmpty else { return }
+        try suppressions.recordFailures(failures, at: now)
+        logger.warning("number hygiene: classified failed sends", metadata: ["count": "\(failures.count)"])
     }
 
     /// Turns a channel's transient failure into the next attempt's time: exponential backoff with jitter,

@@ -114,14 +114,19 @@ public struct BeckonHTTPServer: Sendable {
             logger.warning("unusable delivery report", metadata: ["channel": "\(channel)", "reason": "\(error)"])
             return text(.badRequest, "\(error)\n")
         case .success(let parsed):
+            // Classified here, recorded by the store in the report's own transaction (number hygiene).
+            let failed = parsed.status == .undelivered || parsed.status == .failed
+            let failureClass = failed ? endpoint.failureClass(of: parsed.providerCode) : nil
             let result = try store.apply(DeliveryReport(channel: channel, key: parsed.key, providerID: parsed.providerID,
-                                                        part: parsed.part, status: parsed.status, providerCode: parsed.providerCode, at: clock.now))
-            switch result {
-            case .applied(let key, let status), .held(let key, let status):
-                if status == .undelivered || status == .failed, endpoint.isHardFailure(parsed.providerCode) {
-                    try suppressHardFailedNumber(of: key, code: parsed.providerCode, channel: channel)
+                                                        part: parsed.part, status: parsed.status, providerCode: parsed.providerCode, at: clock.now,
+                                                        failureClass: failureClass))
+            if let failureClass, NumberHygiene.isRecorded(failureClass) {
+                switch result {
+                case .applied(let key, _), .held(let key, _):
+                    logger.notice("number hygiene: classified a failure", metadata: ["key": "\(key)", "channel": "\(channel)",
+                                                                                     "class": "\(failureClass.rawValue)", "code": "\(parsed.providerCode)"])
+                default: break
                 }
-            default: break
             }
             let name: String
             switch result {
@@ -135,15 +140,6 @@ public struct BeckonHTTPServer: Sendable {
             // 200 even for an unknown message: a gateway retrying it forever would not help.
             return text(.ok, name + "\n")
         }
-    }
-
-    /// A number the network says is bad (unknown subscriber, invalid destination) is never tried again, as
-    /// when a gateway rejects it at send time.
-    func suppressHardFailedNumber(of key: MessageKey, code: String, channel: String) throws {
-        guard let phone = try store.entry(for: key)?.message.phone else { return }
-        try store.addSuppressions([Suppression(phone: phone, source: .hardFailure,
-                                               detail: "channel \(channel) reported \(code) for \(key)", at: clock.now)])
-        logger.notice("suppressed a hard-failed number", metadata: ["phone": "\(maskPhone(phone))", "channel": "\(channel)", "code": "\(code)"])
     }
 
     func reply(fields: [String: String], channel: String) async throws -> Response {

@@ -17,24 +17,24 @@ public struct ReportEndpoint: Sendable, Hashable {
     public var dialect: Dialect
     /// The sender replies on this channel opt out of when opt-outs are scoped by sender; nil: everything.
     public var optOutSender: String?
-    /// The channel's `hard_failure_codes`: a failed delivery report with one of them suppresses the number.
-    public var hardFailureCodes: Set<String>
+    /// The channel's failure codes: the built-in table with its `failure_codes` and `hard_failure_codes`.
+    public var failureCodes: FailureCodeTable
 
-    public init(channel: String, dialect: Dialect, optOutSender: String? = nil, hardFailureCodes: Set<String> = []) {
+    /// - Parameter hardFailureCodes: the channel's `hard_failure_codes`, entries of class `invalid`.
+    public init(channel: String, dialect: Dialect, optOutSender: String? = nil, hardFailureCodes: Set<String> = [],
+                failureCodes: [String: FailureClass] = [:]) {
         self.channel = channel
         self.dialect = dialect
         self.optOutSender = optOutSender
-        self.hardFailureCodes = hardFailureCodes
+        self.failureCodes = .channel(overrides: failureCodes, hardFailureCodes: hardFailureCodes.sorted())
     }
 
-    /// Whether a report's provider code says the number itself is bad: the whole code or one of its words is
-    /// one of `hardFailureCodes`. Words, because Kannel's code is its report type and the SMSC's answer, such as
-    /// `2 NACK/0x0b/Invalid Destination Address`, where `0x0b` is what an operator would list.
-    public func isHardFailure(_ providerCode: String) -> Bool {
-        guard !hardFailureCodes.isEmpty else { return false }
-        if hardFailureCodes.contains(providerCode) { return true }
-        return providerCode.split(whereSeparator: { $0 == " " || $0 == "/" }).contains { hardFailureCodes.contains(String($0)) }
-    }
+    /// What a failed report's provider code says about the number (see `FailureCodeTable` for how Kannel's
+    /// `2 NACK/0x0b/Invalid Destination Address` is read word by word).
+    public func failureClass(of providerCode: String) -> FailureClass { failureCodes.classify(providerCode) }
+
+    /// Whether a report's provider code says the number itself is bad (class `invalid`).
+    public func isHardFailure(_ providerCode: String) -> Bool { failureClass(of: providerCode) == .invalid }
 
     /// A report's fields (query and form merged) as a ledger report; nil with a reason when unusable.
     /// - Parameter references: opens a Kannel report's `ref`.
@@ -62,6 +62,9 @@ public struct ReportEndpoint: Sendable, Hashable {
             let status: MessageStatus
             if delivered.contains(word) { status = .delivered }
             else if undelivered.contains(word) { status = .undelivered }
+            // Gateways that pass the carrier's code as the status (Huawei Cloud's `status=MK:0001`): a code the
+            // failure table knows is a failure, whether or not `undelivered_statuses` lists it.
+            else if failureClass(of: word) != .transient { status = .undelivered }
             else { status = .sent }  // an intermediate state: accepted by the carrier
             return .success(DeliveryReportFields(key: nil, providerID: id, part: fields["part"] ?? "", status: status, providerCode: word))
         }

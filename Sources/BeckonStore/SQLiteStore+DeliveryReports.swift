@@ -15,9 +15,13 @@ public struct DeliveryReport: Hashable, Sendable {
     public var status: MessageStatus
     public var providerCode: String
     public var at: Date
+    /// What the channel's failure-code table makes of `providerCode` for a failed report (nil: not classified);
+    /// applying the report records it for number hygiene in the same transaction.
+    public var failureClass: FailureClass?
 
     public init(channel: String, key: MessageKey? = nil, providerID: String? = nil, part: String = "", status: MessageStatus,
-                providerCode: String = "", at: Date) {
+                providerCode: String = "", at: Date, failureClass: FailureClass? = nil) {
+        self.failureClass = failureClass
         self.part = part
         self.channel = channel
         self.key = key
@@ -95,6 +99,7 @@ extension SQLiteStore {
         case .stand:
             return .noChange(key, current)
         case .hold(let status):
+            try recordFailure(of: report, key: key, status: status, in: db)
             // Kannel's provider id (%F) is known only from its reports: kept now, as a later report would.
             try db.execute(sql: """
                 UPDATE message SET held_report_status = ?, held_report_code = ?, provider_id = COALESCE(provider_id, ?)
@@ -110,8 +115,16 @@ extension SQLiteStore {
                 try Self.appendReceipt(key: keyText, status: event, at: report.at,
                                        reasonCode: event == status ? nil : LedgerTransition.confirmedByReport, in: db)
             }
+            try recordFailure(of: report, key: key, status: status, in: db)
             return .applied(key, status)
         }
+    }
+
+    /// A failed report's classified code, for number hygiene (a report that fails nothing records nothing).
+    static func recordFailure(of report: DeliveryReport, key: MessageKey, status: MessageStatus, in db: Database) throws {
+        guard status == .undelivered || status == .failed, let failureClass = report.failureClass else { return }
+        try record(ClassifiedFailure(key: key, channel: report.channel, failureClass: failureClass, code: report.providerCode),
+                   at: report.at, in: db)
     }
 
     /// Keeps a report whose provider id no message has yet (see `unknownMessage`), and forgets old ones.
@@ -119,10 +132,10 @@ extension SQLiteStore {
         try db.execute(sql: "DELETE FROM early_report WHERE received_at < ?",
                        arguments: [report.at.timeIntervalSince1970 - earlyReportSeconds])
         try db.execute(sql: """
-            INSERT INTO early_report (channel, provider_id, part, status, provider_code, received_at)
-            VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+            INSERT INTO early_report (channel, provider_id, part, status, provider_code, received_at, failure_class)
+            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
             """, arguments: [report.channel, providerID, report.part, report.status.rawValue, report.providerCode,
-                             report.at.timeIntervalSince1970])
+                             report.at.timeIntervalSince1970, report.failureClass?.rawValue])
     }
 
     /// Applies the reports that came before these provider ids were recorded, in the order they came, and
@@ -133,7 +146,7 @@ extension SQLiteStore {
             return
         }
         let rows = try Row.fetchAll(db, sql: """
-            SELECT channel, provider_id, part, status, provider_code, received_at FROM early_report
+            SELECT channel, provider_id, part, status, provider_code, received_at, failure_class FROM early_report
             WHERE provider_id IN (\(databaseQuestionMarks(count: providerIDs.count))) ORDER BY received_at
             """, arguments: StatementArguments(providerIDs))
         for row in rows {
@@ -141,7 +154,8 @@ extension SQLiteStore {
             // At the outcome's time, not the report's: the events follow the send's, in time as in sequence.
             let received = Date(timeIntervalSince1970: row["received_at"])
             let result = try apply(DeliveryReport(channel: row["channel"], providerID: row["provider_id"], part: row["part"], status: status,
-                                                  providerCode: row["provider_code"], at: max(received, now)), in: db)
+                                                  providerCode: row["provider_code"], at: max(received, now),
+                                                  failureClass: (row["failure_class"] as String?).flatMap(FailureClass.init(rawValue:))), in: db)
             // The same id on another channel is not this report's message: it waits on.
             guard result != .unknownMessage else { continue }
             try db.execute(sql: "DELETE FROM early_report WHERE channel = ? AND provider_id = ? AND part = ? AND status = ?",

@@ -10,12 +10,13 @@ extension SQLiteStore: SuppressionStore {
     /// Adds suppressions inside the caller's transaction (an opt-out file commits them with its record).
     public static func addSuppressions(_ suppressions: [Suppression], in db: Database) throws {
         let insert = try db.cachedStatement(sql: """
-            INSERT INTO suppression (phone, customer_id, category, sender, source, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO suppression (phone, customer_id, category, sender, source, detail, at, failure_class, lapses_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT DO NOTHING
             """)
         for s in suppressions {
             try insert.execute(arguments: [s.phone ?? "", s.customerID ?? "", s.category ?? "", s.sender ?? "", s.source.rawValue, s.detail,
-                                           s.at.timeIntervalSince1970])
+                                           s.at.timeIntervalSince1970, s.failureClass?.rawValue ?? "", s.lapsesAt?.timeIntervalSince1970])
         }
     }
 
@@ -47,7 +48,9 @@ extension SQLiteStore: SuppressionStore {
             return Array(Set(rows.map { row in
                 Suppression(phone: Self.nonEmpty(row["phone"]), customerID: Self.nonEmpty(row["customer_id"]),
                             category: Self.nonEmpty(row["category"]), sender: Self.nonEmpty(row["sender"]), source: Suppression.Source(rawValue: row["source"]) ?? .blockList,
-                            detail: row["detail"], at: Date(timeIntervalSince1970: row["at"]))
+                            detail: row["detail"], at: Date(timeIntervalSince1970: row["at"]),
+                            failureClass: FailureClass(rawValue: row["failure_class"]),
+                            lapsesAt: (row["lapses_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
             }))
         }
     }

@@ -23,6 +23,7 @@ enum StoreMigrations {
         registerLinksV10(&migrator)
         registerImportFingerprintsV13(&migrator)
         registerConversionsV11(&migrator)
+        registerHygieneV14(&migrator)
         return migrator
     }
 

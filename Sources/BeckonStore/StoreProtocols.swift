@@ -374,6 +374,8 @@ public protocol SuppressionStore: Sendable {
     func liftSuppressions(phone: String?, customerID: String?, category: String?) throws
     /// Every suppression that applies to any of these customers or phones.
     func suppressions(customerIDs: [String], phones: [String]) throws -> [Suppression]
+    /// Records classified failures of sent messages and suppresses numbers as `NumberHygiene` says.
+    func recordFailures(_ failures: [ClassifiedFailure], at now: Date) throws
 }
 
 /// A parsed conversion row and the line it came from (for an "unknown customer" row error at commit).

@@ -52,6 +52,11 @@ enum StatusText {
                          + (problem.providerCode.isEmpty ? "" : " (\(problem.providerCode))")
                          + " at \(problem.at), \(problem.retrying ? "to be retried" : "failed")")
         }
+        for block in report.contentBlocked {
+            let variant = block.variant.isEmpty ? "" : " variant \(block.variant)"
+            lines.append("content blocked: campaign \(block.campaign)\(variant): \(block.count) refused by carriers in \(StatusReport.contentBlockedDays) days"
+                         + ", last \(block.lastCode) at \(block.lastAt): change the text (the numbers are not suppressed)")
+        }
         if let lag = report.reportLagSeconds {
             lines.append("delivery reports: the oldest awaited was sent \(lag) s ago; last report \(report.lastReportAt ?? "never")")
         } else if let last = report.lastReportAt {

@@ -83,4 +83,38 @@ struct ChannelConfigTests {
         }
         #expect(error.message.contains("routing: names no routes"))
     }
+
+    @Test("failure_codes by class on top of the built-in table; hard_failure_codes stay class invalid")
+    func failureCodes() throws {
+        let configuration = try load("""
+            channels:
+              gw:
+                kind: http
+                url: https://sms.example.com/send
+                body: "to={{phone}}"
+                hard_failure_codes: [BAD_NUMBER]
+                failure_codes:
+                  suspended: ["E-SUSP"]
+                  transient: ["MK:0005"]
+                  content_blocked: [SPAM]
+            """)
+        let table = try #require(configuration.channels.first { $0.id == "gw" }).failureCodeTable
+        #expect(table.classify("BAD_NUMBER") == .invalid)
+        #expect(table.classify("E-SUSP") == .suspended)
+        #expect(table.classify("MK:0005") == .transient)
+        #expect(table.classify("SPAM") == .contentBlocked)
+        #expect(table.classify("MK:0001") == .invalid)
+    }
+
+    @Test("an unknown failure class, or one code under two classes, is refused with the key", arguments: [
+        ("failure_codes: { dead: [X] }", "unknown failure class 'dead'"),
+        ("failure_codes: { invalid: [X], suspended: [X] }", "listed under both"),
+    ])
+    func failureCodeMistakes(line: String, message: String) throws {
+        let error = try #require(throws: ConfigError.self) {
+            try load("channels:\n  gw: { kind: http, url: \"https://sms.example.com/send\", body: \"x\", \(line) }\n")
+        }
+        #expect(error.description.contains(message), "\(error)")
+        #expect(error.description.contains("failure_codes"), "\(error)")
+    }
 }

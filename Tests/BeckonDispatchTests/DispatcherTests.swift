@@ -126,7 +126,7 @@ struct DispatcherTests {
         }
         var dispatcher = dispatcher(store, [Coded()])
         dispatcher.suppressions = store
-        dispatcher.hardFailureCodes = ["test": ["BAD_NUMBER"]]
+        dispatcher.failureCodes = ["test": .channel(overrides: [:], hardFailureCodes: ["BAD_NUMBER"])]
         var summary = Dispatcher.Summary()
         try await dispatcher.dispatchDue(into: &summary)
         let suppressed = try store.suppressions(customerIDs: [], phones: ["+8613800000001", "+8613800000002"])

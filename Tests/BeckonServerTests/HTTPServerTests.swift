@@ -52,7 +52,22 @@ struct HTTPServerTests {
         }
         #expect(ReportEndpoint(channel: "gw", dialect: .kannel, hardFailureCodes: ["REJECTD"]).isHardFailure("REJECTD"))
         #expect(!ReportEndpoint(channel: "gw", dialect: .kannel, hardFailureCodes: ["0x0b"]).isHardFailure("2 NACK/0x0bad/x"))
-        #expect(!ReportEndpoint(channel: "gw", dialect: .kannel).isHardFailure("2 NACK/0x0b/x"))
+        // SMPP 0x0b (invalid destination address) is in the built-in table: no configuration needed.
+        #expect(ReportEndpoint(channel: "gw", dialect: .kannel).isHardFailure("2 NACK/0x0000000b/x"))
+        #expect(!ReportEndpoint(channel: "gw", dialect: .kannel).isHardFailure("2 NACK/0x45/x"))
+    }
+
+    @Test("a generic gateway's status that the failure table knows is a failure even when undelivered_statuses does not list it")
+    func genericStatusCodes() throws {
+        let endpoint = ReportEndpoint(channel: "gw", dialect: .generic(idField: "id", statusField: "status", delivered: ["DELIVRD"], undelivered: ["UNDELIV"]),
+                                      failureCodes: ["E-SUSP": .suspended])
+        func status(_ word: String) throws -> MessageStatus { try endpoint.report(from: ["id": "p1", "status": word]).get().status }
+        #expect(try status("MK:0001") == .undelivered)
+        #expect(try status("KEYWORD") == .undelivered)
+        #expect(try status("E-SUSP") == .undelivered)
+        #expect(try status("UNDELIV") == .undelivered)
+        #expect(try status("DELIVRD") == .delivered)
+        #expect(try status("ACCEPTD") == .sent)
     }
 
     func dlr(_ status: Int, part: String = "") -> String {
@@ -181,8 +196,8 @@ struct HTTPServerTests {
             }
             let standing = try store.suppressions(customerIDs: [], phones: ["+8613800138000"])
             #expect(standing.map(\.sender) == ["brand-a"])
-            #expect(SuppressionRule.blocking(standing, customer: customer, category: .marketing, brandCategory: nil, sender: "brand-a") != nil)
-            #expect(SuppressionRule.blocking(standing, customer: customer, category: .marketing, brandCategory: nil, sender: "brand-b") == nil)
+            #expect(SuppressionRule.blocking(standing, customer: customer, category: .marketing, brandCategory: nil, sender: "brand-a", at: Self.now) != nil)
+            #expect(SuppressionRule.blocking(standing, customer: customer, category: .marketing, brandCategory: nil, sender: "brand-b", at: Self.now) == nil)
             try await client.execute(uri: "/mo/sms?token=\(Self.token)&from=13800138000&text=START", method: .get) {
                 #expect(String(buffer: $0.body) == "opted_in\n")
             }

@@ -163,7 +163,7 @@ public struct Planner: Sendable {
             }
         }
         if let blocking = SuppressionRule.blocking(suppressions, customer: customer, category: campaign.category,
-                                                    brandCategory: campaign.policy.consentCategory, sender: campaign.sender) {
+                                                    brandCategory: campaign.policy.consentCategory, sender: campaign.sender, at: now) {
             verdict = SuppressionRule.verdict(for: blocking)
         } else if let missing = policy.consent.missingConsent(customer: customer, category: campaign.category,
                                                                brandCategory: campaign.policy.consentCategory) {

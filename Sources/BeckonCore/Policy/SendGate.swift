@@ -181,7 +181,7 @@ public struct SendGate: Sendable {
         // Match against the number the message goes to, which may differ from today's.
         if let blocking = SuppressionRule.blocking(suppressions, customerID: recipient.id, phone: record.phone ?? recipient.phone,
                                                     category: record.category, brandCategory: campaign?.policy.consentCategory,
-                                                    sender: campaign?.sender) {
+                                                    sender: campaign?.sender, at: now) {
             return SuppressionRule.verdict(for: blocking)
         }
         if !recipient.active {

@@ -24,9 +24,15 @@ public struct Suppression: Hashable, Sendable {
     /// Free text for `explain`: the reply's words, the gateway's code, the file and line.
     public var detail: String
     public var at: Date
+    /// For a number-hygiene suppression (source `hard_failure`): the class of the failure behind it.
+    public var failureClass: FailureClass?
+    /// When it lapses by itself (an `invalid` or `suspended` number is re-checked after 90 days); nil: never.
+    public var lapsesAt: Date?
 
     public init(phone: String? = nil, customerID: String? = nil, category: String? = nil, sender: String? = nil,
-                source: Source, detail: String, at: Date) {
+                source: Source, detail: String, at: Date, failureClass: FailureClass? = nil, lapsesAt: Date? = nil) {
+        self.failureClass = failureClass
+        self.lapsesAt = lapsesAt
         self.sender = sender
         self.phone = phone
         self.customerID = customerID
@@ -35,4 +41,7 @@ public struct Suppression: Hashable, Sendable {
         self.detail = detail
         self.at = at
     }
+
+    /// Whether it still stops messages at `now` (it has not lapsed).
+    public func stands(at now: Date) -> Bool { lapsesAt.map { now < $0 } ?? true }
 }

@@ -129,7 +129,7 @@ struct CapsAndConsentTests {
         (Suppression(customerID: "C2", source: .blockList, detail: "ops", at: .distantPast), .marketing, false),
     ])
     func suppression(_ suppression: Suppression, category: MessageCategory, blocks: Bool) {
-        let found = SuppressionRule.blocking([suppression], customer: T.customer(), category: category, brandCategory: nil)
+        let found = SuppressionRule.blocking([suppression], customer: T.customer(), category: category, brandCategory: nil, at: .distantPast)
         #expect((found != nil) == blocks)
     }
 
