@@ -156,12 +156,13 @@ final class KannelHarness: @unchecked Sendable {
         let confURL = folder.appendingPathComponent("kannel.conf")
         try Data(conf.utf8).write(to: confURL)
         fakeOutput = folder.appendingPathComponent("fakesmsc.out")
+        self.confURL = confURL
+        self.replies = replies
         processes.append(try Self.launch(Self.bearerbox, [confURL.path], output: folder.appendingPathComponent("bearerbox.out")))
-        Thread.sleep(forTimeInterval: 0.5)
-        processes.append(try Self.launch(Self.smsbox, [confURL.path], output: folder.appendingPathComponent("smsbox.out")))
-        processes.append(try Self.launch(Self.fakesmsc, ["-H", "127.0.0.1", "-r", "23002", "-i", "0.5", "-m", String(replies.count)] + replies,
-                                         output: fakeOutput))
     }
+
+    let confURL: URL
+    let replies: [String]
 
     static func launch(_ path: String, _ arguments: [String], output: URL) throws -> Process {
         FileManager.default.createFile(atPath: output.path, contents: nil)
@@ -177,13 +178,34 @@ final class KannelHarness: @unchecked Sendable {
 
     /// Waits until smsbox answers on its sendsms port: up to 60 s, since under the full suite on 2 cores smsbox
     /// once took longer than the 10 s this used to allow (alone it is up in under a second).
+    ///
+    /// smsbox and fakesmsc connect to bearerbox once and give up if it is not listening yet, so they start only
+    /// when bearerbox's admin port answers, and smsbox is started again if it exited meanwhile.
     func waitUntilReady() async throws {
+        let admin = URL(string: "http://127.0.0.1:23000/status")!
+        var bearerboxUp = false
+        for _ in 0..<600 where !bearerboxUp {
+            if (try? await URLSession.shared.data(from: admin)) != nil { bearerboxUp = true } else { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        guard bearerboxUp else {
+            Issue.record("bearerbox did not come up: \(logs()["bearerbox.out"]?.suffix(2_000) ?? "")")
+            return
+        }
+        var smsbox = try Self.launch(Self.smsbox, [confURL.path], output: folder.appendingPathComponent("smsbox.out"))
+        processes.append(smsbox)
+        processes.append(try Self.launch(Self.fakesmsc, ["-H", "127.0.0.1", "-r", "23002", "-i", "0.5", "-m", String(replies.count)] + replies,
+                                         output: fakeOutput))
         let url = URL(string: "http://127.0.0.1:\(Self.sendsmsPort)/cgi-bin/sendsms")!
-        for _ in 0..<600 {
+        for attempt in 0..<600 {
             if (try? await URLSession.shared.data(from: url)) != nil { return }
+            if !smsbox.isRunning, attempt % 50 == 49 {
+                smsbox = try Self.launch(Self.smsbox, [confURL.path], output: folder.appendingPathComponent("smsbox-\(attempt).out"))
+                processes.append(smsbox)
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
-        Issue.record("smsbox did not come up; logs in \(folder.path)")
+        // The folder is removed when the test stops: the logs go into the issue.
+        Issue.record("smsbox did not come up: \(logs().map { "\($0.key): \($0.value.suffix(1_500))" }.joined(separator: "\n"))")
     }
 
     /// fakesmsc's "Got message N: <from to type text>" lines, as (to, type, text) triples.
