@@ -433,23 +433,9 @@ public struct AttributionSummary: Hashable, Sendable {
     public init() {}
 }
 
-public struct ConversionTotal: Hashable, Sendable {
-    public var campaign: String
-    public var variant: String
-    /// Counted conversions (one per customer per message window), by click or view.
-    public var clickThrough: Int
-    public var viewThrough: Int
-    /// Every credited conversion's amount, the later ones inside a window included.
-    public var revenue: Double
-
-    public init(campaign: String, variant: String, clickThrough: Int, viewThrough: Int, revenue: Double) {
-        self.campaign = campaign
-        self.variant = variant
-        self.clickThrough = clickThrough
-        self.viewThrough = viewThrough
-        self.revenue = revenue
-    }
-}
+/// Counted conversions of a campaign and variant (one per customer per message window, by click or view) and every
+/// credited amount: the figures the report already reads, scoped here by the conversions' time.
+public typealias ConversionTotal = ReportRows.Conversions
 
 public struct MessageConversions: Hashable, Sendable {
     public var messageKey: String
