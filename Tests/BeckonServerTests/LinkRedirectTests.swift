@@ -201,3 +201,16 @@ struct LinkRedirectTests {
         }
     }
 }
+
+@Test func botAgentsMatchAsBytesCaseInsensitively() {
+    let bots = SuspectedBot(extraAgents: ["MyScanner"])
+    #expect(bots.isBotAgent("Mozilla/5.0 (compatible; FacebookExternalHit/1.1)"))
+    #expect(bots.isBotAgent("curl/8.5.0"))
+    #expect(bots.isBotAgent("something myscanner 2.0"))
+    #expect(bots.isBotAgent("   \t "))
+    #expect(bots.isBotAgent(""))
+    #expect(!bots.isBotAgent("Mozilla/5.0 (Linux; Android 14; CUBOT X70) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36"))
+    #expect(!bots.isBotAgent("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) 微信 MicroMessenger/8.0"))
+    #expect(bots.isBotAgent("WhatsApp/2.23"))
+    #expect(!bots.isBotAgent("c"))
+}
