@@ -323,9 +323,13 @@ public struct ImportBatch: Sendable {
     /// Customers a snapshot lists on rows that were rejected: not deactivated for a bad phone or date.
     public var listedIDs: [String] = []
     public var conversions: [ImportedConversion] = []
+    /// Coupon codes, each with its line (its `source`: a code already in the pool from another row is refused).
+    public var coupons: [ImportedCoupon] = []
 
     public init() {}
-    public var isEmpty: Bool { customers.isEmpty && events.isEmpty && suppressions.isEmpty && lifts.isEmpty && conversions.isEmpty }
+    public var isEmpty: Bool {
+        customers.isEmpty && events.isEmpty && suppressions.isEmpty && lifts.isEmpty && conversions.isEmpty && coupons.isEmpty
+    }
 }
 
 public struct ImportProgress: Hashable, Sendable {
@@ -379,6 +383,16 @@ public protocol SuppressionStore: Sendable {
 }
 
 /// A parsed conversion row and the line it came from (for an "unknown customer" row error at commit).
+public struct ImportedCoupon: Hashable, Sendable {
+    public var coupon: Coupon
+    public var line: Int
+
+    public init(_ coupon: Coupon, line: Int) {
+        self.coupon = coupon
+        self.line = line
+    }
+}
+
 public struct ImportedConversion: Hashable, Sendable {
     public var conversion: Conversion
     public var line: Int
