@@ -116,6 +116,8 @@ extension SQLiteStore {
         public var given = 0
         public var expired = 0
         public var stillHeld = 0
+
+        public init() {}
     }
 
     /// Messages held for an empty pool: those whose time ran out are expired (with their receipt), the rest take
