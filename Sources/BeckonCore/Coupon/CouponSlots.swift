@@ -14,7 +14,7 @@ public enum CouponSlots {
     static let close: Character = "\u{FFFB}"
 
     /// The slot for one placeholder (`{{coupon | upper}}` as written in the template).
-    static func slot(for source: String) -> String { String(open) + source + String(close) }
+    public static func slot(for source: String) -> String { String(open) + source + String(close) }
 
     /// Whether `text` still has a slot to fill.
     public static func hasSlots(_ text: String) -> Bool { text.contains(open) }
