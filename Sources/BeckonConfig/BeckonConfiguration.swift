@@ -63,6 +63,9 @@ public struct BeckonConfiguration: Sendable {
     public var receiptsJSONLines = false
     /// The `report:` section: how `beckon report` and the daily report present money and sample sizes.
     public var report = ReportConfiguration()
+    /// `coupons.warn_days`: `status` and `check` warn when a pool will run out within this many days at the
+    /// rate its codes were given over the last 7 days.
+    public var couponWarnDays = 7
 
     public enum OptOutScope: String, Sendable, Hashable, CaseIterable { case all, sender }
 
@@ -71,7 +74,7 @@ public struct BeckonConfiguration: Sendable {
 
     static let keys: Set<String> = ["inbox", "outbox", "database", "timezone", "tick_seconds", "rescan_seconds",
                                     "stable_seconds", "drain_seconds", "log_format", "log_file", "channels", "policy", "content", "columns", "encoding", "opt_out_keywords", "opt_in_keywords", "segments", "rfm",
-                                    "server", "routing", "opt_out_scope", "receipts", "links", "report"]
+                                    "server", "routing", "opt_out_scope", "receipts", "links", "report", "coupons"]
 
     public init(home: URL, inbox: URL, outbox: URL, database: URL, timeZone: TimeZone, tickSeconds: Double = 60,
                 rescanSeconds: Double = 30, stableSeconds: Double = 5, channels: [ChannelConfiguration] = [.defaultOutbox],
@@ -173,6 +176,14 @@ public struct BeckonConfiguration: Sendable {
         configuration.links = try root.optional("links").map(LinkConfiguration.parse)
         configuration.report = try root.optional("report").map(ReportConfiguration.parse) ?? ReportConfiguration()
         configuration.content.links = configuration.links?.settings
+        if let coupons = try root.optional("coupons") {
+            try coupons.rejectUnknownKeys(["warn_days"])
+            if let days = try coupons.optional("warn_days") {
+                let value = try days.int()
+                guard (1...365).contains(value) else { throw days.error("warn_days must be between 1 and 365 days, got \(value)") }
+                configuration.couponWarnDays = value
+            }
+        }
         if configuration.links == nil, let campaign = campaigns.first(where: { $0.trackedLink != .perMessage }) {
             throw ConfigError(file: etc.appendingPathComponent("campaigns").path + " (\(campaign.id))", line: nil, key: "tracked_link",
                               message: "tracked_link: \(campaign.trackedLink.rawValue) needs tracked links: add a links: section to \(file.path)")

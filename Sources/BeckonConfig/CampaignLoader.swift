@@ -4,7 +4,7 @@ import Foundation
 /// Loads `etc/campaigns/*.yaml`, one campaign per file, in file-name order.
 public enum CampaignLoader {
     static let keys = Set(["id", "name", "category", "priority", "trigger", "template", "template_file", "variants", "channel", "enabled", "audience", "tracked_link",
-                        "control", "control_salt", "attribution_days"])
+                        "control", "control_salt", "attribution_days", "coupon"])
         .union(ConfigNode.campaignPolicyKeys).union(ConfigNode.campaignContentKeys)
 
     public static func load(directory: URL) throws -> [Campaign] {
@@ -85,6 +85,8 @@ public enum CampaignLoader {
             }
             campaign.attributionDays = value
         }
+        // The pool's name is what a coupons file's `pool` (or `campaign`) column says.
+        campaign.coupon = try root.optional("coupon")?.identifier()
         return campaign
     }
 }

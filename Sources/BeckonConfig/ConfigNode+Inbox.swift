@@ -51,6 +51,7 @@ struct InboxSection {
                 case "snapshots": section.kinds.snapshots = patterns
                 case "events": section.kinds.events = patterns
                 case "conversions": section.kinds.conversions = patterns
+                case "coupons": section.kinds.coupons = patterns
                 default: section.kinds.optOuts = patterns
                 }
             }

@@ -50,6 +50,8 @@ public final class BeckonEngine: Sendable {
         /// Held-out ledger rows written by the plan step, by campaign and group.
         var heldOut: [HeldOutCount: Int] = [:]
         public var dispatch = Dispatcher.Summary()
+        /// Messages held for an empty coupon pool that got a code this cycle, expired waiting, or still wait.
+        public var coupons = SQLiteStore.HeldCoupons()
         public var receiptFiles: [URL] = []
         /// Daily reports written this cycle (`outbox/reports/`).
         public var reportFiles: [URL] = []
@@ -130,6 +132,8 @@ public final class BeckonEngine: Sendable {
             // Credits are recomputed before every report: one that could not be stored now is not lost.
             logger.warning("conversions not attributed after import; the next report attributes them", metadata: ["error": "\(error)"])
         }
+        // Messages held for an empty pool take the codes that arrived before new messages do (or expire).
+        report.coupons = try store.giveHeldCoupons(at: now)
         phase.lap("inbox")
         try plan(through: now, into: &report, inSlices: planInSlices)
         phase.lap("plan")

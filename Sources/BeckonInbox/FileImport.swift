@@ -12,6 +12,8 @@ final class FileImport {
         case optOut(OptOutRowParser.Row)
         /// With its line: an unknown customer is found at commit and reported on that line.
         case conversion(Conversion, line: Int)
+        /// With its line: a code already in its pool from another row is found at commit and reported there.
+        case coupon(Coupon, line: Int)
 
         func apply(to batch: inout ImportBatch, reviews: inout [String]) {
             switch self {
@@ -24,6 +26,7 @@ final class FileImport {
             case .optOut(.review(let text)): reviews.append(text)
             case .optOut(.ignore): break
             case .conversion(let conversion, let line): batch.conversions.append(ImportedConversion(conversion, line: line))
+            case .coupon(let coupon, let line): batch.coupons.append(ImportedCoupon(coupon, line: line))
             }
         }
     }
@@ -35,6 +38,7 @@ final class FileImport {
     let events: EventRowParser?
     let optOuts: OptOutRowParser?
     let conversions: ConversionRowParser?
+    let coupons: CouponRowParser?
     let now: Date
     /// JSON Lines records have exactly the header's fields; CSV records may have more (an error when not empty).
     let checksFieldCount: Bool
@@ -53,6 +57,7 @@ final class FileImport {
         optOuts = kind == .optOuts ? try OptOutRowParser(header: header, file: file, aliases: settings.aliases, keywords: settings.keywords) : nil
         conversions = kind == .conversions ? try ConversionRowParser(header: header, file: file, aliases: settings.aliases, zone: zone, now: now,
                                                                      kinds: settings.conversionKinds) : nil
+        coupons = kind == .coupons ? try CouponRowParser(header: header, file: file, aliases: settings.aliases, zone: zone, now: now) : nil
     }
 
     func parse(_ record: CSVReader.Record) -> Result<Change, RowError> {
@@ -78,6 +83,7 @@ final class FileImport {
         }
         if let events { return events.parse(record).map(Change.event) }
         if let conversions { return conversions.parse(record).map { .conversion($0, line: record.line) } }
+        if let coupons { return coupons.parse(record).map { .coupon($0, line: record.line) } }
         return optOuts!.parse(record, at: now).map(Change.optOut)
     }
 

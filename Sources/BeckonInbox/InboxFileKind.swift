@@ -2,7 +2,7 @@ import BeckonCore
 
 /// What an inbox file holds.
 public enum InboxFileKind: String, Sendable, CaseIterable {
-    case customers, events, optOuts = "opt-outs", conversions
+    case customers, events, optOuts = "opt-outs", conversions, coupons
 
     /// The columns (after `columns:` mapping) that only this kind of file has.
     var signature: [String] {
@@ -11,6 +11,7 @@ public enum InboxFileKind: String, Sendable, CaseIterable {
         case .events: ["event", "at"]
         case .optOuts: ["reply"]
         case .conversions: ["occurred_at", "amount"]
+        case .coupons: ["code", "expires_on"]
         }
     }
 
@@ -20,6 +21,7 @@ public enum InboxFileKind: String, Sendable, CaseIterable {
         case .events: "a trigger file"
         case .optOuts: "an opt-out file"
         case .conversions: "a conversions file"
+        case .coupons: "a coupons file"
         }
     }
 }
@@ -53,7 +55,7 @@ struct InboxFileDecision: Hashable, Sendable {
         let lists: [(InboxFileKind, Bool, [NamePattern])] = [
             (.customers, false, patterns.customers), (.customers, true, patterns.snapshots),
             (.events, false, patterns.events), (.optOuts, false, patterns.optOuts),
-            (.conversions, false, patterns.conversions),
+            (.conversions, false, patterns.conversions), (.coupons, false, patterns.coupons),
         ]
         for (kind, snapshot, list) in lists {
             if let pattern = list.first(where: { $0.matches(name) }) { byName.append((kind, snapshot, pattern.text)) }

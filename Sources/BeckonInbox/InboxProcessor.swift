@@ -213,7 +213,10 @@ public final class InboxProcessor: @unchecked Sendable {
             var batchRows = 0
             var lastLine = 0
             var conversionsSpan: DateInterval?
+            // A coupons file's codes so far, `pool \0 code` -> line: a code is one row of one pool.
+            var couponLines: [String: Int] = [:]
             func commit() throws {
+                if !batch.coupons.isEmpty { try refuseDuplicateCoupons() }
                 // A conversion of a customer the store does not know is a row error on its line.
                 if !batch.conversions.isEmpty {
                     let known = try store.knownCustomerIDs(among: batch.conversions.map(\.conversion.customerID))
@@ -239,6 +242,28 @@ public final class InboxProcessor: @unchecked Sendable {
                 batch = ImportBatch()
                 batchRows = 0
                 progress?(state.rows, state.rejectedRows)
+            }
+            /// A code listed twice (on two rows of this file, or already in the pool from another file) is a row
+            /// error on the later row; the same row committed before a crash is not a duplicate of itself.
+            func refuseDuplicateCoupons() throws {
+                let stored = try store.couponSources(among: batch.coupons.map(\.coupon))
+                var kept: [ImportedCoupon] = []
+                for row in batch.coupons {
+                    let id = row.coupon.pool + "\u{0}" + row.coupon.code
+                    let earlier = couponLines[id].map { "line \($0) of this file" }
+                        ?? stored[id].flatMap { $0 == "\(name):\(row.line)" ? nil : $0 }
+                    guard let earlier else {
+                        couponLines[id] = row.line
+                        kept.append(row)
+                        continue
+                    }
+                    let error = RowError(file: name, line: row.line, field: "code", value: row.coupon.code,
+                                         reason: "duplicate code: pool '\(row.coupon.pool)' already has it (\(earlier)); a code is given once")
+                    if dryRun { errors.append(error) }
+                    batch.errors.append(ImportRowError(line: error.line, field: error.field, value: error.value, reason: error.reason))
+                    state.rejectedRows += 1
+                }
+                batch.coupons = kept
             }
             var skips = plan.skips
             var ordinal = -1

@@ -50,6 +50,7 @@ extension SQLiteStore: ImportJournal {
                     try insert.execute(arguments: [c.customerID, c.occurredAt.timeIntervalSince1970, c.kind, c.amount, "\(progress.name):\(row.line)"])
                 }
             }
+            if !batch.coupons.isEmpty { try Self.insertCoupons(batch.coupons, file: progress.name, in: db) }
             for lift in batch.lifts {
                 try db.execute(sql: """
                     DELETE FROM suppression WHERE source IN ('opt_out_reply', 'inbox_file')

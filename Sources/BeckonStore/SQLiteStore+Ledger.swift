@@ -5,14 +5,22 @@ import GRDB
 extension SQLiteStore: MessageLedger {
     public func schedule(_ messages: [PlannedMessage], at now: Date) throws -> [PlannedMessage] {
         try writer.write { db in
-            try messages.filter { message in
-                guard try Self.insert(message, status: .scheduled, reasonCode: nil, at: now, in: db) else { return false }
+            try messages.compactMap { planned in
+                guard try Self.insert(planned, status: .scheduled, reasonCode: nil, at: now, in: db) else { return nil }
+                var message = planned
+                // Its code in the same transaction: the row and its code land together or neither does. A message
+                // held for an empty pool keeps its coupon slots (`CouponSlots`) until a code arrives.
+                if let request = message.coupon {
+                    if let text = try Self.giveCoupon(to: message.key.description, text: message.text, request, at: now, in: db) {
+                        message.text = text
+                    }
+                }
                 // Its tracked links in the same transaction: a planned message never has a link that 404s.
                 if !message.links.isEmpty {
                     try Self.recordLinks(of: message.key, message.links, campaign: message.key.campaign, variant: message.variant,
                                          text: message.text, at: now, in: db)
                 }
-                return true
+                return message
             }
         }
     }

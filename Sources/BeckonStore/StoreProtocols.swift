@@ -261,6 +261,8 @@ public protocol ImportJournal: Sendable {
     func activeCustomerCount(among ids: [String]?) throws -> Int
     /// Which of these customer ids exist (active or not): a conversion of another id is a row error.
     func knownCustomerIDs(among ids: [String]) throws -> Set<String>
+    /// Where each of these codes already is: `pool \0 code` -> the `FILE:LINE` of the row that brought it.
+    func couponSources(among coupons: [Coupon]) throws -> [String: String]
     /// Recomputes what depends on every customer at once (RFM quintile boundaries) after a customer file.
     @discardableResult
     func refreshRFMBreakpoints(at now: Date) throws -> RFMBreakpoints
@@ -323,9 +325,13 @@ public struct ImportBatch: Sendable {
     /// Customers a snapshot lists on rows that were rejected: not deactivated for a bad phone or date.
     public var listedIDs: [String] = []
     public var conversions: [ImportedConversion] = []
+    /// Coupon codes, each with its line (its `source`: a code already in the pool from another row is refused).
+    public var coupons: [ImportedCoupon] = []
 
     public init() {}
-    public var isEmpty: Bool { customers.isEmpty && events.isEmpty && suppressions.isEmpty && lifts.isEmpty && conversions.isEmpty }
+    public var isEmpty: Bool {
+        customers.isEmpty && events.isEmpty && suppressions.isEmpty && lifts.isEmpty && conversions.isEmpty && coupons.isEmpty
+    }
 }
 
 public struct ImportProgress: Hashable, Sendable {
@@ -379,6 +385,16 @@ public protocol SuppressionStore: Sendable {
 }
 
 /// A parsed conversion row and the line it came from (for an "unknown customer" row error at commit).
+public struct ImportedCoupon: Hashable, Sendable {
+    public var coupon: Coupon
+    public var line: Int
+
+    public init(_ coupon: Coupon, line: Int) {
+        self.coupon = coupon
+        self.line = line
+    }
+}
+
 public struct ImportedConversion: Hashable, Sendable {
     public var conversion: Conversion
     public var line: Int

@@ -162,6 +162,7 @@ final class FillingDisk: ImportJournal, @unchecked Sendable {
     func customerIDsChanged(after: Int64) throws -> [String] { try store.customerIDsChanged(after: after) }
     func activeCustomerCount(among ids: [String]?) throws -> Int { try store.activeCustomerCount(among: ids) }
     func knownCustomerIDs(among ids: [String]) throws -> Set<String> { try store.knownCustomerIDs(among: ids) }
+    func couponSources(among coupons: [Coupon]) throws -> [String: String] { try store.couponSources(among: coupons) }
     func refreshRFMBreakpoints(at now: Date) throws -> RFMBreakpoints { try store.refreshRFMBreakpoints(at: now) }
 }
 

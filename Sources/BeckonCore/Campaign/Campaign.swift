@@ -23,6 +23,8 @@ public struct Campaign: Sendable {
     public var control: HoldoutGroup?
     /// Its own locale, brand and opt-out text over the global `content:` section (`locale:`, `brand:`, `opt_out_text:`).
     public var content: CampaignContent = CampaignContent()
+    /// The coupon pool each message takes one code from (`coupon:`); nil: the campaign gives no codes.
+    public var coupon: String?
     /// The sender its channel sends as (for sender-scoped opt-outs); nil when routed or unknown.
     public var sender: String?
 

@@ -13,9 +13,12 @@ public struct InboxKindPatterns: Hashable, Sendable {
     public var optOuts: [NamePattern]
     /// Orders, visits, renewals (`customer_id, occurred_at, kind, amount`): what attribution credits.
     public var conversions: [NamePattern]
+    /// Coupon pools' codes (`pool, code, expires_on`): what `coupon:` campaigns give out.
+    public var coupons: [NamePattern]
 
     public init(customers: [NamePattern] = [], snapshots: [NamePattern] = [], events: [NamePattern] = [], optOuts: [NamePattern] = [],
-                conversions: [NamePattern] = []) {
+                conversions: [NamePattern] = [], coupons: [NamePattern] = []) {
+        self.coupons = coupons
         self.customers = customers
         self.conversions = conversions
         self.snapshots = snapshots
@@ -34,6 +37,7 @@ public struct InboxKindPatterns: Hashable, Sendable {
                       "reply[-_.]*", "replies[-_.]*", "stop[-_.]*", "*退订*"]),
         ("conversions", ["conversion[-_.]*", "conversions[-_.]*", "order[-_.]*", "orders[-_.]*",
                          "*[-_.]conversion[-_.]*", "*[-_.]conversions[-_.]*", "*[-_.]orders[-_.]*"]),
+        ("coupons", ["coupon[-_.]*", "coupons[-_.]*", "*[-_.]coupon[-_.]*", "*[-_.]coupons[-_.]*", "*优惠券*", "*券码*"]),
     ]
 
     public static let defaults: InboxKindPatterns = {
@@ -45,6 +49,7 @@ public struct InboxKindPatterns: Hashable, Sendable {
             case "snapshots": kinds.snapshots = patterns
             case "events": kinds.events = patterns
             case "conversions": kinds.conversions = patterns
+            case "coupons": kinds.coupons = patterns
             default: kinds.optOuts = patterns
             }
         }
@@ -52,5 +57,5 @@ public struct InboxKindPatterns: Hashable, Sendable {
     }()
 
     /// The configuration keys under `inbox.kinds:`.
-    public static let keys: Set<String> = ["customers", "snapshots", "events", "opt_outs", "conversions"]
+    public static let keys: Set<String> = ["customers", "snapshots", "events", "opt_outs", "conversions", "coupons"]
 }

@@ -47,6 +47,10 @@ public struct ContentCheck: Sendable {
 
     public static let customerFields: Set<String> = ["customer_id", "name", "surname", "tier", "birthday"]
 
+    /// The coupon pools the store has seen, each with the code that prices its messages highest (the longest,
+    /// then one that is not GSM-7); nil without a store (no warning about unknown pools then).
+    public var couponPools: [String: Coupon]?
+
     public init(content: ContentPolicy, knownFields: Set<String> = ContentCheck.customerFields, eventFields: [String: Set<String>] = [:]) {
         self.content = content
         self.knownFields = knownFields.union(Self.customerFields).union(content.shortLink == nil ? [] : ["short_link"])
@@ -72,7 +76,13 @@ public struct ContentCheck: Sendable {
         if !campaign.variants.isEmpty, campaign.variants.allSatisfy({ $0.weight == 0 }) {
             finding(.block, "", "every variant has weight 0: nobody would get a message")
         }
-        let known = fields(for: campaign)
+        var known = fields(for: campaign)
+        if let pool = campaign.coupon {
+            known.formUnion(CouponSlots.fields)
+            if let pools = couponPools, pools[pool] == nil {
+                finding(.warn, "", "coupon pool '\(pool)' has never been imported (no coupons file listed it): its messages would be held as coupon_pool_empty")
+            }
+        }
         var whereFrom = ""
         if case .event(let rule) = campaign.trigger {
             whereFrom = " (neither a customer column nor a column of the '\(rule.event)' trigger files seen; declare it in trigger.fields)"
@@ -83,7 +93,11 @@ public struct ContentCheck: Sendable {
                 finding(.block, variant, "the template is empty")
                 continue
             }
-            for case .placeholder(let placeholder) in template.parts where !known.contains(placeholder.field) && !placeholder.hasDefault {
+            for case .placeholder(let placeholder) in template.parts where campaign.coupon == nil && CouponSlots.fields.contains(placeholder.field) {
+                finding(.block, variant, "{{\(placeholder.field)}} at character \(placeholder.offset) needs a coupon pool: add coupon: POOL to the campaign")
+            }
+            for case .placeholder(let placeholder) in template.parts
+            where !known.contains(placeholder.field) && !placeholder.hasDefault && !CouponSlots.fields.contains(placeholder.field) {
                 finding(.block, variant, "{{\(placeholder.field)}} at character \(placeholder.offset) is not a known field\(whereFrom) and has no default: customers would get a gap")
             }
             for phrase in content.phrases {
@@ -112,7 +126,11 @@ public struct ContentCheck: Sendable {
             let sample = Self.sampleValues(for: template, locale: content.locale)
             guard let body = try? composer.render(template, values: sample, campaign: campaign, variant: variant, key: nil,
                                                   tokens: PreviewLinkTokens()) else { continue }
-            let text = composer.decorate(body.text, category: campaign.category)
+            // Coupon slots as the pool's longest code: the segments are those of the message with its code.
+            let coupon = campaign.coupon.flatMap { couponPools?[$0] }
+            let filled = CouponSlots.preview(body.text, code: coupon?.code ?? CouponSlots.previewCode,
+                                             expiresOn: coupon?.expiresOn ?? LocalDate(year: 2026, month: 12, day: 31)!)
+            let text = composer.decorate(filled, category: campaign.category)
             let count = SegmentCounter.count(text)
             measures.append(Measure(campaign: campaign.id, variant: variant, sample: text, characters: text.count, count: count))
             if count.segments > content.maxSegments {

@@ -60,7 +60,11 @@ public struct MessageComposer: Sendable {
                 texts[target] = url
             }
         }
-        return (try template.render(values, links: texts), links)
+        let couponFields = Set(template.placeholders).intersection(CouponSlots.fields)
+        if campaign.coupon == nil, let field = couponFields.sorted().first {
+            throw .badValue(field: field, value: "{{\(field)}}", "needs a coupon pool: add coupon: POOL to the campaign")
+        }
+        return (try template.render(values, links: texts, slots: campaign.coupon == nil ? [] : CouponSlots.fields), links)
     }
 
     /// Adds the signature and the opt-out line when missing.

@@ -45,6 +45,8 @@ public struct MessageTemplate: Sendable, Hashable {
         public var filters: [Filter]
         /// Character offset of `{{` in the source, for error reports.
         public var offset: Int
+        /// The placeholder as written, braces included (a coupon slot renders it once the code is known).
+        public var source: String = ""
 
         /// True when a `default` filter guarantees a value.
         public var hasDefault: Bool { filters.contains { if case .default = $0 { return true } else { return false } } }
@@ -82,7 +84,9 @@ public struct MessageTemplate: Sendable, Hashable {
                 if let link = try Self.parseLink(body, offset: index) {
                     parts.append(.link(link))
                 } else {
-                    parts.append(.placeholder(try Self.parsePlaceholder(body, offset: index)))
+                    var placeholder = try Self.parsePlaceholder(body, offset: index)
+                    placeholder.source = "{{" + body + "}}"
+                    parts.append(.placeholder(placeholder))
                 }
                 index = close + 2
             } else {
@@ -204,11 +208,14 @@ public struct MessageTemplate: Sendable, Hashable {
     /// - Parameter links: the text of each link target (the composer's tracked links). A target missing
     ///   there renders untracked: `{{short_link}}` as the `short_link` value (`content.short_link`), a
     ///   `{{link: …}}` as its URL.
-    public func render(_ values: [String: String], links: [LinkTarget: String] = [:]) throws(TemplateError) -> String {
+    /// - Parameter slots: fields rendered as `CouponSlots` for the store to fill (a coupon campaign's code).
+    public func render(_ values: [String: String], links: [LinkTarget: String] = [:], slots: Set<String> = []) throws(TemplateError) -> String {
         var out = ""
         for part in parts {
             switch part {
             case .text(let text): out += text
+            case .placeholder(let placeholder) where slots.contains(placeholder.field):
+                out += CouponSlots.slot(for: placeholder.source)
             case .placeholder(let placeholder): out += try Self.apply(placeholder, value: values[placeholder.field])
             case .link(let link):
                 if let text = links[link.target] {

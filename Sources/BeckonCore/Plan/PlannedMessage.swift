@@ -22,6 +22,8 @@ public struct PlannedMessage: Hashable, Sendable {
     public var triggeredAt: Date?
     /// The tracked links in `text`, recorded with the ledger row in the same transaction.
     public var links: [TrackedLink] = []
+    /// The code it takes from its campaign's pool when its ledger row is written; `text` has slots for it.
+    public var coupon: CouponRequest?
 
     public init(key: MessageKey, category: MessageCategory, phone: String, channel: String, text: String,
                 variant: String = "", sendAt: Date, validUntil: Date, reason: String, source: String = "",

@@ -182,11 +182,13 @@ public struct Planner: Sendable {
             if let held = Holdout.verdict(for: customer.id, campaign: campaign, global: policy.holdout) { verdict = held }
         default: break
         }
-        let message = PlannedMessage(key: key, category: campaign.category, phone: customer.phone, channel: campaign.channel,
+        var message = PlannedMessage(key: key, category: campaign.category, phone: customer.phone, channel: campaign.channel,
                                      text: composed.text, variant: composed.variant, sendAt: sendAt, validUntil: validUntil,
                                      reason: occurrence.reason, source: occurrence.source ?? customer.source,
                                      triggeredAt: occurrence.triggeredAt,
                                      links: Self.expiring(composed.links, sentAt: max(sendAt, now), settings: composer.content.links))
+        // The code must still be valid on the last local day the message may go out.
+        message.coupon = campaign.coupon.map { CouponRequest(pool: $0, validThrough: LocalDate(validUntil.addingTimeInterval(-1), in: zone)) }
         return decision(verdict, message)
     }
 
