@@ -24,6 +24,7 @@ enum StoreMigrations {
         registerImportFingerprintsV13(&migrator)
         registerConversionsV11(&migrator)
         registerHygieneV14(&migrator)
+        registerBudgetsV16(&migrator)
         return migrator
     }
 
