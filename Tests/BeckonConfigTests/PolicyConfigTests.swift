@@ -118,3 +118,22 @@ struct PolicyConfigTests {
         }
     }
 }
+
+@Suite("Campaign budgets in configuration")
+struct BudgetConfigTests {
+    func campaign(_ budget: String) throws -> Campaign {
+        try CampaignLoader.parse(ConfigNode.parse("id: spring\ntrigger: { kind: birthday }\ntemplate: hi\nbudget: \(budget)\n", file: "spring.yaml"))
+    }
+
+    @Test("money and segment limits, per day and month")
+    func parses() throws {
+        let limits = try #require(try campaign("{ monthly: 3000, daily: 200, monthly_segments: 100 }").budget).limits
+        #expect(limits == [.init(period: .day, unit: .money, amount: 200), .init(period: .month, unit: .money, amount: 3000),
+                           .init(period: .month, unit: .segments, amount: 100)])
+    }
+
+    @Test("an unknown key, a negative amount or an empty budget is refused with the key", arguments: ["{ weekly: 3 }", "{ daily: -1 }", "{}"])
+    func refuses(budget: String) throws {
+        #expect(throws: ConfigError.self) { try campaign(budget) }
+    }
+}
