@@ -166,6 +166,15 @@ public struct BeckonConfiguration: Sendable {
         if campaigns.contains(where: { $0.channel == routedChannel }), configuration.routing.fallback.isEmpty && configuration.routing.routes.isEmpty {
             throw ConfigError(file: file.path, line: nil, key: "routing", message: "a campaign uses channel: route, but routing: names no routes")
         }
+        // A money budget is counted through the price of the channel a message is claimed for: every channel the
+        // campaign may use needs one, or its messages would cost nothing and the budget would never stop them.
+        for campaign in campaigns where campaign.budget?.needsPrices == true {
+            let used = campaign.channel == routedChannel ? configuration.routing.fallback + configuration.routing.routes.values.flatMap { $0 } : [campaign.channel]
+            if let unpriced = used.first(where: { id in channels.first { $0.id == id }?.unitPrice == nil }) {
+                throw ConfigError(file: etc.appendingPathComponent("campaigns").path + " (\(campaign.id))", line: nil, key: "budget",
+                                  message: "a money budget needs the price of a segment: give channel '\(unpriced)' a unit_price in \(file.path), or use daily_segments / monthly_segments")
+            }
+        }
         configuration.optOutScope = try root.optional("opt_out_scope")?.oneOf(OptOutScope.self) ?? .all
         if let node = try root.optional("receipts") {
             try node.rejectUnknownKeys(["full_phone", "jsonl"])
@@ -226,6 +235,15 @@ public struct BeckonConfiguration: Sendable {
         configuration.optOutKeywords = try root.optional("opt_out_keywords")?.list().map { try $0.string() }
         configuration.optInKeywords = try root.optional("opt_in_keywords")?.list().map { try $0.string() }
         return configuration
+    }
+
+    /// Every campaign's budget with the channels' prices, in the brand's zone: what the dispatcher claims under.
+    public var budgetRule: BudgetRule {
+        BudgetRule(budgets: Dictionary(campaigns.compactMap { campaign in campaign.budget.map { (campaign.id, $0) } },
+                                       uniquingKeysWith: { first, _ in first }),
+                   unitPrices: Dictionary(channels.compactMap { channel in channel.unitPrice.map { (channel.id, $0) } },
+                                          uniquingKeysWith: { first, _ in first }),
+                   zone: timeZone)
     }
 
     /// An audience naming a segment that config does not define would silently reach nobody: refuse it.

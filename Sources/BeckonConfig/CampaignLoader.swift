@@ -4,7 +4,7 @@ import Foundation
 /// Loads `etc/campaigns/*.yaml`, one campaign per file, in file-name order.
 public enum CampaignLoader {
     static let keys = Set(["id", "name", "category", "priority", "trigger", "template", "template_file", "variants", "channel", "enabled", "audience", "tracked_link",
-                        "control", "control_salt", "attribution_days", "coupon"])
+                        "control", "control_salt", "attribution_days", "coupon", "budget"])
         .union(ConfigNode.campaignPolicyKeys).union(ConfigNode.campaignContentKeys)
 
     public static func load(directory: URL) throws -> [Campaign] {
@@ -87,6 +87,27 @@ public enum CampaignLoader {
         }
         // The pool's name is what a coupons file's `pool` (or `campaign`) column says.
         campaign.coupon = try root.optional("coupon")?.identifier()
+        campaign.budget = try root.optional("budget").map(budget)
         return campaign
+    }
+
+    /// `budget: { monthly: 3000, daily: 200, monthly_segments: 100, daily_segments: 10 }`: money in
+    /// `report.currency` (through the channels' `unit_price`) or segments, per local day and month.
+    static func budget(_ node: ConfigNode) throws -> CampaignBudget {
+        let kinds: [(key: String, period: CampaignBudget.Period, unit: CampaignBudget.Unit)] = [
+            ("daily", .day, .money), ("monthly", .month, .money), ("daily_segments", .day, .segments), ("monthly_segments", .month, .segments),
+        ]
+        try node.rejectUnknownKeys(Set(kinds.map(\.key)))
+        var limits: [CampaignBudget.Limit] = []
+        for kind in kinds {
+            guard let value = try node.optional(kind.key) else { continue }
+            let amount = kind.unit == .segments ? Double(try value.int()) : try value.double()
+            guard amount >= 0, amount.isFinite else {
+                throw value.error(kind.unit == .segments ? "a number of SMS segments, 0 or more" : "an amount in report.currency, 0 or more")
+            }
+            limits.append(CampaignBudget.Limit(period: kind.period, unit: kind.unit, amount: amount))
+        }
+        guard !limits.isEmpty else { throw node.error("give at least one of daily, monthly (money), daily_segments, monthly_segments") }
+        return CampaignBudget(limits: limits)
     }
 }

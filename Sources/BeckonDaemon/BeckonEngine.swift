@@ -98,6 +98,7 @@ public final class BeckonEngine: Sendable {
         var dispatcher = Dispatcher(ledger: store, channels: channels, routes: try ChannelRoutes.configured(configuration),
                                     limiters: limiters, clock: clock, gate: gate, logger: logger)
         dispatcher.suppressions = store
+        dispatcher.budgets = configuration.budgetRule
         dispatcher.control = control ?? DaemonDispatchControl(store: store)
         dispatcher.failureCodes = Dictionary(configuration.channels.map { ($0.id, $0.failureCodeTable) },
                                              uniquingKeysWith: { first, _ in first })

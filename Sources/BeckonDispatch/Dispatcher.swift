@@ -25,6 +25,8 @@ public struct Dispatcher: Sendable {
     /// tries it again), and each channel's failure-code table; a channel without one uses the built-in table.
     public var suppressions: (any SuppressionStore)?
     public var failureCodes: [String: FailureCodeTable] = [:]
+    /// Campaign budgets, enforced as messages are claimed (nil or empty: claims are not budgeted).
+    public var budgets: BudgetRule?
     /// Operator pauses, a stop in progress and the watchdog's heartbeat (see `DispatchControl`).
     public var control: (any DispatchControl)?
     /// How often a pass reads the pauses again: a claim round can come every millisecond, and `beckon pause`
@@ -156,14 +158,14 @@ public struct Dispatcher: Sendable {
                     candidates += feed.take(free, for: slot)
                 }
                 if !candidates.isEmpty {
-                    let claimed = Set(try ledger.claim(candidates.map(\.message.key), by: claimant, at: clock.now))
+                    let (claimed, held) = try claim(candidates, into: &summary)
                     for approved in candidates where claimed.contains(approved.message.key) {
                         inFlight[approved.slot, default: 0] += 1
                         inFlightTotal += 1
                         group.addTask { Answer(outcome: await self.send(approved.message), approved: approved) }
                     }
                     // The rest were claimed by another process first: theirs to send and record, not ours.
-                    if claimed.count < candidates.count {
+                    if claimed.count + held < candidates.count {
                         logger.notice("messages claimed by another process were left to it",
                                       metadata: ["count": "\(candidates.count - claimed.count)"])
                     }
@@ -185,6 +187,26 @@ public struct Dispatcher: Sendable {
             }
         }
         try record(answers, into: &summary)
+    }
+
+    /// Claims `candidates` for sending, under the budgets when there are any: a message its campaign's budget
+    /// cannot pay for now is held in the claim's own transaction (counted here as deferred or dropped).
+    func claim(_ candidates: [Approved], into summary: inout Summary) throws -> (claimed: Set<MessageKey>, held: Int) {
+        let now = clock.now
+        guard let budgets, !budgets.isEmpty else {
+            return (Set(try ledger.claim(candidates.map(\.message.key), by: claimant, at: now)), 0)
+        }
+        let result = try ledger.claim(candidates.map { ClaimRequest(key: $0.message.key, channel: $0.slot) }, by: claimant, at: now,
+                                      under: budgets)
+        if !result.held.isEmpty {
+            summary.noteEvent(at: now)
+            count(result.held)
+            for outcome in result.held {
+                if outcome.status == .deferred { summary.deferred += 1 } else { summary.dropped += 1 }
+            }
+            logger.notice("campaign budget exhausted: messages held", metadata: ["count": "\(result.held.count)"])
+        }
+        return (Set(result.claimed), result.held.count)
     }
 
     /// How many of a channel's messages may be claimed and unanswered at once: its concurrency.

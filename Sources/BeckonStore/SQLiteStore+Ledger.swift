@@ -167,12 +167,16 @@ extension SQLiteStore: MessageLedger {
             // A claim to send takes only what is due: a message the gate deferred since it was read (a copy of it
             // in the dispatcher's read-ahead) has a later send time and is not taken early.
             var update = BoundStatement(try db.cachedStatement(sql: """
-                UPDATE message SET status = 'pending', attempts = attempts + ?, claimed_by = ?, updated_at = ?
+                UPDATE message SET status = 'pending', attempts = attempts + ?, claimed_by = ?, updated_at = ?,
+                    claimed_at = CASE WHEN ? = 1 THEN ? ELSE claimed_at END
                 WHERE key IN (SELECT value FROM json_each(?)) AND +status = 'scheduled' AND (? = 0 OR send_at <= ?)
                 RETURNING key
                 """))
             update.bind(attempt ? 1 : 0)
             update.bind(claimant)
+            update.bind(now.timeIntervalSince1970)
+            // The instant budgets count a message from: when it was taken to be sent.
+            update.bind(attempt ? 1 : 0)
             update.bind(now.timeIntervalSince1970)
             update.bind(JSONString.array(chunk))
             update.bind(attempt ? 1 : 0)

@@ -25,6 +25,7 @@ enum StoreMigrations {
         registerConversionsV11(&migrator)
         registerHygieneV14(&migrator)
         registerCouponsV15(&migrator)
+        registerBudgetsV16(&migrator)
         return migrator
     }
 

@@ -95,6 +95,10 @@ public protocol MessageLedger: Sendable {
     /// `claimant` (a `ProcessInstance.id`), with one more attempt, in one transaction. Returns exactly the
     /// keys this call changed: only those may be sent (another process may have claimed the rest).
     func claim(_ keys: [MessageKey], by claimant: String, at now: Date) throws -> [MessageKey]
+    /// Claims as `claim(_:by:at:)` does, except that a message of a campaign with a budget is claimed only if
+    /// it fits beside what the campaign's messages sent or in flight this local day and month cost; the others
+    /// are held (`budget_exhausted`), all in the one transaction that reads the spend (`BudgetRule.admit`).
+    func claim(_ requests: [ClaimRequest], by claimant: String, at now: Date, under rule: BudgetRule) throws -> BudgetedClaim
     /// Records decisions about messages not yet claimed (the dispatch gate's, an expiry): claims them and
     /// records the outcomes in one transaction. Returns the outcomes applied; a key no longer `scheduled`
     /// (claimed by another process) is left to that process.

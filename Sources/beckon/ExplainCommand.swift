@@ -56,6 +56,7 @@ struct ExplainCommand: ParsableCommand {
         }
         if !customer.active { print("  inactive: no longer in the latest full customer snapshot; nothing is sent") }
         for line in Self.holdoutLines(customer.id, configuration) { print(line) }
+        let rule = configuration.budgetRule
         for campaign in configuration.campaigns {
             // The day's messages, and any other the cycle changes (a stale one expiring, a deferred one going).
             let mine = items.filter { item in
@@ -72,6 +73,9 @@ struct ExplainCommand: ParsableCommand {
                 decision.campaign == campaign.id
                     && !known.contains(MessageKey(campaign: decision.campaign, wave: decision.occurrence.wave,
                                                   customer: decision.customer, localDate: decision.occurrence.localDate))
+            }
+            if let budget = campaign.budget {
+                print("  \(campaign.id): " + Self.budgetLine(budget, spend: try store.budgetSpend(campaign: campaign.id, at: now, rule: rule)))
             }
             if !campaign.enabled {
                 print("  \(campaign.id): disabled")
@@ -132,6 +136,23 @@ struct ExplainCommand: ParsableCommand {
         case .none:
             return "no decision"
         }
+    }
+
+    /// What the campaign's budget has left this day and month (brand zone): the dispatcher's claim holds a message
+    /// that would pass a limit with `budget_exhausted`.
+    static func budgetLine(_ budget: CampaignBudget, spend: BudgetSpend) -> String {
+        let parts = budget.limits.map { limit -> String in
+            let used: Double
+            switch (limit.period, limit.unit) {
+            case (.day, .segments): used = Double(spend.daySegments)
+            case (.day, .money): used = spend.dayCost
+            case (.month, .segments): used = Double(spend.monthSegments)
+            case (.month, .money): used = spend.monthCost
+            }
+            let format = { (value: Double) in limit.unit == .segments ? String(Int(value)) : String(format: "%.2f", value) }
+            return "\(limit.key) \(format(used))/\(format(limit.amount))\(used >= limit.amount ? " (exhausted: budget_exhausted)" : "")"
+        }
+        return "budget used (sent and in flight): " + parts.joined(separator: ", ")
     }
 
     /// Where the customer stands toward the global holdout and each campaign's control group, with the

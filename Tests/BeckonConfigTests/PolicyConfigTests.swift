@@ -118,3 +118,39 @@ struct PolicyConfigTests {
         }
     }
 }
+
+@Suite("Campaign budgets in configuration")
+struct BudgetConfigTests {
+    func campaign(_ budget: String) throws -> Campaign {
+        try CampaignLoader.parse(ConfigNode.parse("id: spring\ntrigger: { kind: birthday }\ntemplate: hi\nbudget: \(budget)\n", file: "spring.yaml"))
+    }
+
+    @Test("money and segment limits, per day and month")
+    func parses() throws {
+        let limits = try #require(try campaign("{ monthly: 3000, daily: 200, monthly_segments: 100 }").budget).limits
+        #expect(limits == [.init(period: .day, unit: .money, amount: 200), .init(period: .month, unit: .money, amount: 3000),
+                           .init(period: .month, unit: .segments, amount: 100)])
+    }
+
+    @Test("an unknown key, a negative amount or an empty budget is refused with the key", arguments: ["{ weekly: 3 }", "{ daily: -1 }", "{}"])
+    func refuses(budget: String) throws {
+        #expect(throws: ConfigError.self) { try campaign(budget) }
+    }
+
+    @Test("a money budget on a channel without unit_price is refused naming budget and the channel; with a price it loads")
+    func moneyNeedsPrice() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("beckon-budget-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("etc/campaigns"), withIntermediateDirectories: true)
+        try Data("id: spring\ntrigger: { kind: birthday }\ntemplate: hi\nbudget: { monthly: 3000 }\n".utf8)
+            .write(to: root.appendingPathComponent("etc/campaigns/spring.yaml"))
+        let file = root.appendingPathComponent("etc/beckon.yaml")
+        try Data("".utf8).write(to: file)
+        let error = try #require(throws: ConfigError.self) { try BeckonConfiguration.load(file: file) }
+        #expect(error.key == "budget" && "\(error)".contains("'outbox'"))
+        try Data("channels:\n  outbox: { kind: outbox, unit_price: 0.045 }\n".utf8).write(to: file)
+        let loaded = try BeckonConfiguration.load(file: file)
+        #expect(loaded.budgetRule.price(channel: "outbox") == 0.045)
+        #expect(loaded.budgetRule.budgets["spring"]?.limits == [.init(period: .month, unit: .money, amount: 3000)])
+    }
+}

@@ -27,6 +27,8 @@ public struct Campaign: Sendable {
     public var coupon: String?
     /// The sender its channel sends as (for sender-scoped opt-outs); nil when routed or unknown.
     public var sender: String?
+    /// What it may spend per local day and month (`budget:`), checked as each message is claimed; nil: no limit.
+    public var budget: CampaignBudget?
 
     public init(id: String, name: String, category: MessageCategory = .marketing, priority: Int = 0,
                 trigger: Trigger, template: MessageTemplate, channel: String = "outbox", enabled: Bool = true) {
