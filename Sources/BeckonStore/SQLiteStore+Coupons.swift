@@ -16,6 +16,8 @@ public struct CouponPoolStatus: Hashable, Sendable {
     public var held: Int
     /// The code that prices the pool's messages highest (the longest), for `check`'s segment counts.
     public var longest: Coupon
+
+    public var outlook: CouponOutlook { CouponOutlook(pool: pool, free: free, givenInRateWindow: givenRecently, held: held) }
 }
 
 extension SQLiteStore {
