@@ -264,7 +264,7 @@ public protocol ImportJournal: Sendable {
     func activeCustomerCount(among ids: [String]?) throws -> Int
     /// Which of these customer ids exist (active or not): a conversion of another id is a row error.
     func knownCustomerIDs(among ids: [String]) throws -> Set<String>
-    /// Where each of these codes already is: `pool \0 code` -> the `FILE:LINE` of the row that brought it.
+    /// Where each of these codes already is: `pool \u{1F} code` -> the `FILE:LINE` of the row that brought it.
     func couponSources(among coupons: [Coupon]) throws -> [String: String]
     /// Recomputes what depends on every customer at once (RFM quintile boundaries) after a customer file.
     @discardableResult
