@@ -25,8 +25,12 @@ public enum ConfigurationCheck {
     /// of active customers, and for event campaigns the columns their trigger files brought (none without a store).
     public static func checker(for configuration: BeckonConfiguration, store: SQLiteStore?) throws -> ContentCheck {
         guard let store else { return ContentCheck(content: configuration.content) }
-        return ContentCheck(content: configuration.content, knownFields: try attributeFields(in: store),
-                            eventFields: try store.eventAttributeNames(of: eventNames(of: configuration.campaigns)))
+        var check = ContentCheck(content: configuration.content, knownFields: try attributeFields(in: store),
+                                 eventFields: try store.eventAttributeNames(of: eventNames(of: configuration.campaigns)))
+        // Only each pool's longest code is read here (for segment counts): the day and window do not matter.
+        check.couponPools = Dictionary(try store.couponPools(today: LocalDate(dayNumber: 0), since: .distantPast).map { ($0.pool, $0.longest) },
+                                       uniquingKeysWith: { first, _ in first })
+        return check
     }
 
     /// A message longer than a channel the campaign may go through carries fails at dispatch (never truncated).

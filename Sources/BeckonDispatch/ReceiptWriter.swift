@@ -18,7 +18,7 @@ public struct ReceiptWriter: Sendable {
     public let jsonLines: Bool
 
     public static let columns = ["key", "campaign", "variant", "customer_id", "phone", "channel", "provider_message_id",
-                                 "status", "reason_code", "provider_code", "segments", "encoding", "planned_at", "event_at", "source"]
+                                 "status", "reason_code", "provider_code", "segments", "encoding", "planned_at", "event_at", "source", "coupon"]
 
     public init(folder: URL, timeZone: TimeZone, ledger: any MessageLedger, includeFullPhone: Bool = false, jsonLines: Bool = false) {
         self.folder = folder
@@ -174,7 +174,7 @@ public struct ReceiptWriter: Sendable {
         [event.key.description, event.key.campaign, event.variant, event.key.customer,
          includeFullPhone ? event.phone : maskPhone(event.phone), event.channel, event.providerID ?? "",
          event.status.rawValue, event.reasonCode ?? "", event.providerCode ?? "", String(event.segments), event.encoding,
-         timestamps.planned(event.plannedAt), timestamps.event(event.eventAt), event.source]
+         timestamps.planned(event.plannedAt), timestamps.event(event.eventAt), event.source, event.coupon ?? ""]
     }
 
     /// The last formatted second of each timestamp column: a batch plans its messages for one instant and

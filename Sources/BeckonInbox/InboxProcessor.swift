@@ -213,7 +213,7 @@ public final class InboxProcessor: @unchecked Sendable {
             var batchRows = 0
             var lastLine = 0
             var conversionsSpan: DateInterval?
-            // A coupons file's codes so far, `pool \0 code` -> line: a code is one row of one pool.
+            // A coupons file's codes so far, `pool \u{1F} code` -> line: a code is one row of one pool.
             var couponLines: [String: Int] = [:]
             func commit() throws {
                 if !batch.coupons.isEmpty { try refuseDuplicateCoupons() }
@@ -249,7 +249,7 @@ public final class InboxProcessor: @unchecked Sendable {
                 let stored = try store.couponSources(among: batch.coupons.map(\.coupon))
                 var kept: [ImportedCoupon] = []
                 for row in batch.coupons {
-                    let id = row.coupon.pool + "\u{0}" + row.coupon.code
+                    let id = row.coupon.pool + "\u{1F}" + row.coupon.code
                     let earlier = couponLines[id].map { "line \($0) of this file" }
                         ?? stored[id].flatMap { $0 == "\(name):\(row.line)" ? nil : $0 }
                     guard let earlier else {

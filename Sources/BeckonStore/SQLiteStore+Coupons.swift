@@ -16,21 +16,23 @@ public struct CouponPoolStatus: Hashable, Sendable {
     public var held: Int
     /// The code that prices the pool's messages highest (the longest), for `check`'s segment counts.
     public var longest: Coupon
+
+    public var outlook: CouponOutlook { CouponOutlook(pool: pool, free: free, givenInRateWindow: givenRecently, held: held) }
 }
 
 extension SQLiteStore {
     // MARK: Import
 
-    /// Where each of these codes already is: `pool \0 code` -> the `FILE:LINE` that brought it.
+    /// Where each of these codes already is: `pool \u{1F} code` -> the `FILE:LINE` that brought it.
     public func couponSources(among coupons: [Coupon]) throws -> [String: String] {
         guard !coupons.isEmpty else { return [:] }
         return try writer.read { db in
             var found: [String: String] = [:]
-            let pairs = JSONString.array(coupons.map { $0.pool + "\u{0}" + $0.code })
+            let pairs = JSONString.array(coupons.map { $0.pool + "\u{1F}" + $0.code })
             for row in try Row.fetchAll(db, sql: """
-                SELECT pool, code, source FROM coupon WHERE pool || char(0) || code IN (SELECT value FROM json_each(?))
+                SELECT pool, code, source FROM coupon WHERE pool || char(31) || code IN (SELECT value FROM json_each(?))
                 """, arguments: [pairs]) {
-                found[(row["pool"] as String) + "\u{0}" + (row["code"] as String)] = row["source"]
+                found[(row["pool"] as String) + "\u{1F}" + (row["code"] as String)] = row["source"]
             }
             return found
         }

@@ -11,7 +11,7 @@ extension SQLiteStore {
             var query = BoundStatement(try db.cachedStatement(sql: """
                 SELECT e.sequence, e.status, e.provider_id, e.provider_code, e.reason_code, e.segments, e.encoding,
                        e.event_at, m.campaign, m.wave, m.customer_id, m.local_date, m.channel, m.phone,
-                       m.variant, m.send_at, m.source
+                       m.variant, m.send_at, m.source, m.coupon_code
                 FROM receipt_event e JOIN message m ON m.key = e.key
                 WHERE e.event_at >= ? AND e.event_at < ? AND e.sequence <= ?
                 ORDER BY e.sequence
@@ -31,7 +31,8 @@ extension SQLiteStore {
                     providerID: column.text(2), providerCode: column.text(3), reasonCode: column.text(4),
                     segments: column.int(5), encoding: column.text(6) ?? "",
                     plannedAt: Date(timeIntervalSince1970: column.double(15)),
-                    eventAt: Date(timeIntervalSince1970: column.double(7)), source: column.text(16) ?? ""))
+                    eventAt: Date(timeIntervalSince1970: column.double(7)), source: column.text(16) ?? "",
+                    coupon: column.text(17)))
             }
         }
     }

@@ -53,10 +53,13 @@ public struct ReceiptEvent: Hashable, Sendable {
     public var eventAt: Date
     /// The input row behind the message (`members.csv:12`).
     public var source: String
+    /// The coupon code the message holds (none once an unsent message gave it back).
+    public var coupon: String?
 
     public init(sequence: Int64 = 0, key: MessageKey, status: MessageStatus, channel: String, phone: String,
                 variant: String = "", providerID: String? = nil, providerCode: String? = nil, reasonCode: String? = nil,
-                segments: Int = 1, encoding: String = "", plannedAt: Date, eventAt: Date, source: String = "") {
+                segments: Int = 1, encoding: String = "", plannedAt: Date, eventAt: Date, source: String = "", coupon: String? = nil) {
+        self.coupon = coupon
         self.source = source
         self.sequence = sequence
         self.key = key
@@ -265,7 +268,7 @@ public protocol ImportJournal: Sendable {
     func activeCustomerCount(among ids: [String]?) throws -> Int
     /// Which of these customer ids exist (active or not): a conversion of another id is a row error.
     func knownCustomerIDs(among ids: [String]) throws -> Set<String>
-    /// Where each of these codes already is: `pool \0 code` -> the `FILE:LINE` of the row that brought it.
+    /// Where each of these codes already is: `pool \u{1F} code` -> the `FILE:LINE` of the row that brought it.
     func couponSources(among coupons: [Coupon]) throws -> [String: String]
     /// Recomputes what depends on every customer at once (RFM quintile boundaries) after a customer file.
     @discardableResult

@@ -52,6 +52,17 @@ struct CheckCommand: ParsableCommand {
                 """))
             worst = max(worst, .warn)
         }
+        // Pools that will not last at the rate planning takes their codes.
+        if let store {
+            let now = SystemClock().now
+            for pool in try store.couponPools(today: LocalDate(now, in: configuration.timeZone),
+                                              since: now.addingTimeInterval(-Double(CouponOutlook.rateDays) * 86_400)) {
+                if let warning = pool.outlook.warning(warnDays: configuration.couponWarnDays) {
+                    allFindings.append(.init(severity: .warn, campaign: "coupon:\(pool.pool)", variant: "", message: warning))
+                    worst = max(worst, .warn)
+                }
+            }
+        }
         print("")
         // Who is held out, and whether a salt changed since the daemon last ran (read only: the run records it).
         for line in try HoldoutSalts.describe(configuration, store: store) { print(line) }

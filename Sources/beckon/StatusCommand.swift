@@ -51,12 +51,19 @@ struct StatusCommand: ParsableCommand {
         }
         let report = try StatusReport.gather(configuration: configuration, configFile: file, database: location.database,
                                              timeZone: location.timeZone, store: store, now: SystemClock().now)
+        // Coupon pools that will not last (read here: the status report itself is the daemon's and the store's).
+        let now = SystemClock().now
+        let warnDays = (try? configuration.get())?.couponWarnDays ?? 7
+        let couponWarnings = try store.couponPools(today: LocalDate(now, in: location.timeZone),
+                                                   since: now.addingTimeInterval(-Double(CouponOutlook.rateDays) * 86_400))
+            .compactMap { $0.outlook.warning(warnDays: warnDays) }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             print(StatusText.render(report))
+            for warning in couponWarnings { print("warning: \(warning)") }
         }
     }
 }

@@ -60,7 +60,7 @@ struct InboxConfigTests {
         let texts = InboxKindPatterns.defaultPatternTexts.flatMap(\.patterns)
         #expect(texts.allSatisfy { (try? NamePattern($0)) != nil })
         let defaults = InboxKindPatterns.defaults
-        #expect(defaults.snapshots.count + defaults.events.count + defaults.optOuts.count + defaults.conversions.count == texts.count)
+        #expect(defaults.snapshots.count + defaults.events.count + defaults.optOuts.count + defaults.conversions.count + defaults.coupons.count == texts.count)
     }
 
     @Test("patterns are anchored and ignore case", arguments: [

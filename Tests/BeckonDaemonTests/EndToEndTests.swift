@@ -106,8 +106,8 @@ struct EndToEndTests {
         let receipt = try home.contents(of: "outbox/receipts/2026-11-24/receipts-2026-11-24T10.csv")
         let second = Self.spreadSecond("birthday/0/C1/2026-11-24")
         #expect(receipt == """
-            key,campaign,variant,customer_id,phone,channel,provider_message_id,status,reason_code,provider_code,segments,encoding,planned_at,event_at,source\r
-            birthday/0/C1/2026-11-24,birthday,,C1,+86138****8000,outbox,birthday_0_C1.txt,sent,,,1,UCS-2,2026-11-24T10:00:\(second)+08:00,2026-11-24T10:00:59+08:00,customers.csv:2\r
+            key,campaign,variant,customer_id,phone,channel,provider_message_id,status,reason_code,provider_code,segments,encoding,planned_at,event_at,source,coupon\r
+            birthday/0/C1/2026-11-24,birthday,,C1,+86138****8000,outbox,birthday_0_C1.txt,sent,,,1,UCS-2,2026-11-24T10:00:\(second)+08:00,2026-11-24T10:00:59+08:00,customers.csv:2,\r
 
             """)
         #expect(home.files(under: "inbox") == ["archive/2026-11-24/customers.csv"])

@@ -11,7 +11,7 @@ struct ContentCheckTests {
     }
 
     let checker = ContentCheck(content: ContentPolicy(brand: "品牌", maxSegments: 1, shortLink: "https://b.cn/abcdef"),
-                               knownFields: ["coupon"])
+                               knownFields: ["voucher"])
 
     @Test("risky phrases are reported with their position and severity")
     func phrases() {
@@ -24,7 +24,22 @@ struct ContentCheckTests {
     @Test("an unknown field without a default blocks; with a default it is fine")
     func unknownFields() {
         #expect(checker.check(campaign("【品牌】{{nickname}}你好")).findings.contains { $0.severity == .block && $0.message.contains("{{nickname}}") })
-        #expect(!checker.check(campaign("【品牌】{{nickname | default: \"会员\"}}你好{{coupon}}")).findings.contains { $0.severity == .block })
+        #expect(!checker.check(campaign("【品牌】{{nickname | default: \"会员\"}}你好{{voucher}}")).findings.contains { $0.severity == .block })
+    }
+
+    @Test("{{coupon}} without coupon: blocks; with a pool it counts the pool's longest code, and an unknown pool warns")
+    func couponFields() throws {
+        let plain = campaign("【品牌】您的券{{coupon}}，{{coupon_expires_on | date: \"M月d日\"}}前有效")
+        #expect(checker.check(plain).findings.contains { $0.severity == .block && $0.message.contains("{{coupon}}") && $0.message.contains("coupon: POOL") })
+        var pooled = plain
+        pooled.coupon = "spring"
+        var withPools = checker
+        withPools.couponPools = ["spring": Coupon(pool: "spring", code: "SPRING-2027-ABCDEFGH", expiresOn: LocalDate(iso: "2027-04-30")!)]
+        let (findings, measures) = withPools.check(pooled)
+        #expect(!findings.contains { $0.severity == .block })
+        #expect(measures.first?.sample.contains("SPRING-2027-ABCDEFGH，4月30日前有效") == true)
+        withPools.couponPools = [:]
+        #expect(withPools.check(pooled).findings.contains { $0.severity == .warn && $0.message.contains("'spring' has never been imported") })
     }
 
     @Test("too many segments warn, and the measure shows chars, encoding and segments")
