@@ -292,16 +292,41 @@ public struct ImportFingerprints: Sendable {
 
     public var count: Int { values.count / 2 }
 
-    /// Binary search over the sorted pairs.
+    /// Whether the pair is in the set. The highs are XXH64 values, spread evenly over 64 bits, so a value's place
+    /// in the sorted set is close to `high / 2^64` of the way through it (within a few hundred places for a
+    /// million values): the search starts there and widens by doubling until the value is bracketed, then
+    /// halves. A plain binary search from the middle took about 20 scattered reads per record (12% of a
+    /// re-import's time); this takes one or two pages of memory.
     public func contains(high: UInt64, low: UInt64) -> Bool {
-        var lower = 0, upper = count
-        while lower < upper {
-            let middle = (lower + upper) / 2
-            let h = values[2 * middle], l = values[2 * middle + 1]
-            if h == high && l == low { return true }
-            if h < high || (h == high && l < low) { lower = middle + 1 } else { upper = middle }
+        let count = self.count
+        guard count > 0 else { return false }
+        return values.withUnsafeBufferPointer { pairs in
+            @inline(__always) func precedes(_ index: Int) -> Bool {
+                let h = pairs[2 * index]
+                return h < high || (h == high && pairs[2 * index + 1] < low)
+            }
+            let guess = Int(high.multipliedFullWidth(by: UInt64(count)).high)
+            // [lower, upper): the first pair not preceding (high, low) lies within.
+            var lower = guess, upper = guess + 1
+            var step = 1
+            while lower > 0 && !precedes(lower) {
+                upper = lower
+                lower = max(0, lower - step)
+                step *= 2
+            }
+            if precedes(lower) { lower += 1 }
+            step = 1
+            while upper < count && precedes(upper) {
+                lower = upper + 1
+                upper = min(count, upper + step)
+                step *= 2
+            }
+            while lower < upper {
+                let middle = (lower + upper) / 2
+                if precedes(middle) { lower = middle + 1 } else { upper = middle }
+            }
+            return lower < count && pairs[2 * lower] == high && pairs[2 * lower + 1] == low
         }
-        return false
     }
 }
 
