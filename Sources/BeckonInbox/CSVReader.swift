@@ -281,6 +281,7 @@ public struct CSVReader: ~Copyable {
                     crInQuotes = false
                     if linesOnly {
                         append(byte, collecting)
+                        index = appendRun(buf, from: index, stoppingAt: cr, lf, cr, collecting)
                         continue
                     }
                     switch state {
@@ -304,6 +305,13 @@ public struct CSVReader: ~Copyable {
                             append(byte, collecting)
                             state = .unquoted
                         }
+                    }
+                    // The rest of a field's ordinary bytes in one step: byte by byte through the states above, this
+                    // was a fifth of a re-import's time.
+                    if state == .unquoted {
+                        index = appendRun(buf, from: index, stoppingAt: comma, cr, lf, collecting)
+                    } else if state == .quoted {
+                        index = appendRun(buf, from: index, stoppingAt: quote, cr, lf, collecting)
                     }
                 }
             }
@@ -329,6 +337,31 @@ public struct CSVReader: ~Copyable {
         }
         if byte >= 0x80 { sawHigh = true } else if byte == 0 { sawNUL = true }
         bytes.append(byte)
+    }
+
+    /// Appends `buf[from...]` up to the first of three bytes (or the end), as `append` would byte by byte;
+    /// returns where it stopped.
+    @inline(__always)
+    private mutating func appendRun(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, stoppingAt a: UInt8, _ b: UInt8, _ c: UInt8,
+                                    _ collecting: Bool) -> Int {
+        var end = start
+        while end < buf.count {
+            let byte = buf[end]
+            if byte == a || byte == b || byte == c { break }
+            end += 1
+        }
+        guard collecting, end > start else { return end }
+        let room = max(0, maxRecordBytes - recordBytes)
+        recordBytes += end - start
+        if end - start > room { tooLong = true }
+        let taken = UnsafeBufferPointer(rebasing: buf[start..<min(end, start + room)])
+        if !sawHigh || !sawNUL {
+            for byte in taken {
+                if byte >= 0x80 { sawHigh = true } else if byte == 0 { sawNUL = true }
+            }
+        }
+        bytes.append(contentsOf: taken)
+        return end
     }
 
     @inline(__always)
