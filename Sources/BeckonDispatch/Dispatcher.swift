@@ -85,12 +85,14 @@ public struct Dispatcher: Sendable {
         let now = clock.now
         var outcomes: [DispatchOutcome] = []
         for entry in try ledger.pendingAfterCrash(takenOverBy: claimant, isAlive: ProcessInstance.isAlive) {
-            if let channel = routes.candidates(for: entry.message).first.flatMap({ channels[$0] }), channel.deduplicatesByKey {
+            let deduplicates = routes.candidates(for: entry.message).first.flatMap({ channels[$0] })?.deduplicatesByKey ?? false
+            switch InFlightRescue.decide(channelDeduplicatesByKey: deduplicates, cause: .crash) {
+            case .resend(let reason):
                 // Safe to send again: the channel cannot deliver the same key twice.
-                outcomes.append(DispatchOutcome(key: entry.message.key, status: .scheduled, reasonCode: "resend_after_crash", retryAt: now))
+                outcomes.append(DispatchOutcome(key: entry.message.key, status: .scheduled, reasonCode: reason, retryAt: now))
                 summary.recovered += 1
-            } else {
-                outcomes.append(DispatchOutcome(key: entry.message.key, status: .unknown, reasonCode: "outcome_unknown_after_crash"))
+            case .unknown(let reason):
+                outcomes.append(DispatchOutcome(key: entry.message.key, status: .unknown, reasonCode: reason))
                 summary.unknown += 1
                 summary.noteEvent(at: now)
             }

@@ -14,22 +14,8 @@ import GRDB
 enum LedgerOutcomeWriter {
     static let chunkRows = 500
 
-    /// A message's outcome as it will be written, with what it keeps from the ledger row.
-    struct Change {
-        var key: String
-        var outcome: DispatchOutcome
-        var status: MessageStatus
-        var providerID: String?
-        /// The outcome's, or the held report's when its state is the one that stands.
-        var providerCode: String?
-        var reasonCode: String?
-        var segments: Int
-        var encoding: String
-        /// The receipt events, in order (`LedgerTransition.outcome`).
-        var events: [MessageStatus]
-        /// The held report's provider code, for the event of its state.
-        var heldCode: String?
-    }
+    typealias Change = LedgerOutcomeChange
+    typealias State = LedgerRowState
 
     static func record(_ outcomes: [DispatchOutcome], at now: Date, in db: Database) throws {
         var chunk: [(key: String, outcome: DispatchOutcome)] = []
@@ -54,38 +40,15 @@ enum LedgerOutcomeWriter {
         changes.reserveCapacity(chunk.count)
         var events = 0
         for (key, outcome) in chunk {
-            guard let state = current[key] else { continue }
-            // A retry is not a receipt (the message's story continues), except a policy deferral, which says why.
-            let retrying = outcome.retryAt != nil
-            guard let effect = LedgerTransition.outcome(outcome.status, retrying: retrying, receipt: !retrying || outcome.status == .deferred,
-                                                        current: state.status, held: state.held) else { continue }
-            var reason = outcome.reasonCode
-            if effect.confirmedByReport {
-                reason = (outcome.reasonCode.map { $0 + ";" } ?? "") + LedgerTransition.confirmedByReport
-            }
-            changes.append(Change(
-                key: key, outcome: outcome, status: effect.status, providerID: outcome.providerID ?? state.providerID,
-                providerCode: effect.keepsReport ? state.heldCode : outcome.providerCode, reasonCode: reason,
-                segments: outcome.segments > 0 ? outcome.segments : state.segments,
-                encoding: outcome.encoding.isEmpty ? state.encoding : outcome.encoding,
-                events: effect.events, heldCode: state.heldCode))
-            events += effect.events.count
+            guard let state = current[key], let change = Change(key: key, outcome: outcome, current: state) else { continue }
+            changes.append(change)
+            events += change.events.count
         }
         guard !changes.isEmpty else { return }
         try update(changes, at: now, in: db)
         if events > 0 { try insertReceipts(changes, rows: events, at: now, in: db) }
         // Reports a fast gateway sent by provider id before this reply was recorded: their events follow the sends'.
         try SQLiteStore.applyEarlyReports(providerIDs: changes.compactMap { $0.outcome.providerID }, at: now, in: db)
-    }
-
-    struct State {
-        var status: MessageStatus
-        var providerID: String?
-        var segments: Int
-        var encoding: String
-        /// What delivery reports said while the message was in flight, and their provider code.
-        var held: MessageStatus?
-        var heldCode: String?
     }
 
     /// Messages with an unreadable status are left out, and so left alone.
@@ -123,8 +86,7 @@ enum LedgerOutcomeWriter {
             update.bind(change.key); update.bind(change.status.rawValue); update.bind(change.providerID)
             update.bind(change.providerCode); update.bind(change.reasonCode); update.bind(change.segments)
             update.bind(change.encoding)
-            // Only a retry that stands moves the send time (a report may have proved the timed-out send).
-            update.bind(change.status == .scheduled ? outcome.retryAt?.timeIntervalSince1970 : nil); update.bind(outcome.channel)
+            update.bind(change.newSendAt?.timeIntervalSince1970); update.bind(outcome.channel)
         }
         try update.execute(in: db)
     }
@@ -141,7 +103,7 @@ enum LedgerOutcomeWriter {
             for (index, status) in change.events.enumerated() {
                 // The outcome's codes on its own event, the held report's on the event of its state.
                 insert.bind(change.key); insert.bind(status.rawValue); insert.bind(change.providerID)
-                insert.bind(index == 0 ? change.outcome.providerCode : change.heldCode); insert.bind(change.reasonCode)
+                insert.bind(change.eventProviderCode(at: index)); insert.bind(change.reasonCode)
                 insert.bind(change.segments); insert.bind(change.encoding); insert.bind(now.timeIntervalSince1970)
             }
         }

@@ -4,24 +4,27 @@ import GRDB
 
 extension SQLiteStore: MessageLedger {
     public func schedule(_ messages: [PlannedMessage], at now: Date) throws -> [PlannedMessage] {
-        try writer.write { db in
-            try messages.compactMap { planned in
-                guard try Self.insert(planned, status: .scheduled, reasonCode: nil, at: now, in: db) else { return nil }
-                var message = planned
-                // Its code in the same transaction: the row and its code land together or neither does. A message
-                // held for an empty pool keeps its coupon slots (`CouponSlots`) until a code arrives.
-                if let request = message.coupon {
-                    if let text = try Self.giveCoupon(to: message.key.description, text: message.text, request, at: now, in: db) {
-                        message.text = text
-                    }
+        try writer.write { db in try Self.schedule(messages, at: now, in: db) }
+    }
+
+    /// The rows, codes and links of `schedule(_:at:)`, inside the caller's transaction.
+    static func schedule(_ messages: [PlannedMessage], at now: Date, in db: Database) throws -> [PlannedMessage] {
+        try messages.compactMap { planned in
+            guard try Self.insert(planned, status: .scheduled, reasonCode: nil, at: now, in: db) else { return nil }
+            var message = planned
+            // Its code in the same transaction: the row and its code land together or neither does. A message
+            // held for an empty pool keeps its coupon slots (`CouponSlots`) until a code arrives.
+            if let request = message.coupon {
+                if let text = try Self.giveCoupon(to: message.key.description, text: message.text, request, at: now, in: db) {
+                    message.text = text
                 }
-                // Its tracked links in the same transaction: a planned message never has a link that 404s.
-                if !message.links.isEmpty {
-                    try Self.recordLinks(of: message.key, message.links, campaign: message.key.campaign, variant: message.variant,
-                                         text: message.text, at: now, in: db)
-                }
-                return message
             }
+            // Its tracked links in the same transaction: a planned message never has a link that 404s.
+            if !message.links.isEmpty {
+                try Self.recordLinks(of: message.key, message.links, campaign: message.key.campaign, variant: message.variant,
+                                     text: message.text, at: now, in: db)
+            }
+            return message
         }
     }
 
@@ -195,8 +198,10 @@ extension SQLiteStore: MessageLedger {
     public func pendingAfterCrash(takenOverBy claimant: String, isAlive: (String?) -> Bool) throws -> [LedgerEntry] {
         try writer.write { db in
             var left: [(entry: LedgerEntry, owner: String?)] = []
+            // A claim with a lease (`DispatchClaims`) is rescued when the database's clock says it expired, not
+            // by its owner's pid: its owner may run on another host.
             try BoundStatement(try db.cachedStatement(sql: """
-                SELECT \(Self.entryColumns), claimed_by FROM message WHERE status = 'pending' ORDER BY key
+                SELECT \(Self.entryColumns), claimed_by FROM message WHERE status = 'pending' AND lease_until IS NULL ORDER BY key
                 """)).forEachRow(in: db) { columns in
                 let owner = columns.text(Self.entryColumnCount)
                 // Another live process's messages are in flight: never settle them.

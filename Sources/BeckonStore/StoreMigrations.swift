@@ -26,6 +26,7 @@ enum StoreMigrations {
         registerHygieneV14(&migrator)
         registerCouponsV15(&migrator)
         registerBudgetsV16(&migrator)
+        registerLeasesV17(&migrator)
         return migrator
     }
 
