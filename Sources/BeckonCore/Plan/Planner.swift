@@ -90,6 +90,15 @@ public struct Planner: Sendable {
     /// learns of an instant-based message only when it fires).
     public func forEachDecision(customers: [Customer], window: DateInterval, now: Date, suppressions: [Suppression] = [],
                                 _ body: (Decision) -> Void) {
+        forEachDecision(customers: customers, window: window, suppressions: suppressions, seenAt: { _ in now }) { decision, _ in body(decision) }
+    }
+
+    /// The same decisions, each occurrence decided at the instant a cycle first sees it (`seenAt`): what a daemon
+    /// that ran a cycle at every tick of `window` would have decided, as one evaluation (a simulation of the year
+    /// evaluates each customer once per month, not once per tick). Occurrences of one campaign seen by the same
+    /// cycle compete for the catch-up as they would in that cycle's window.
+    public func forEachDecision(customers: [Customer], window: DateInterval, suppressions: [Suppression] = [],
+                                seenAt: (Occurrence) -> Date, _ body: (Decision, Date) -> Void) {
         var byCustomer: [String: [Suppression]] = [:]
         var byPhone: [String: [Suppression]] = [:]
         for s in suppressions {
@@ -101,10 +110,23 @@ public struct Planner: Sendable {
             let zone = timeZone(for: customer)
             let standing = (byCustomer[customer.id] ?? []) + (byPhone[customer.phone] ?? [])
             for (index, campaign) in campaigns.enumerated() {
-                let decisions = evaluator.occurrences(of: index, for: customer, in: zone).map {
-                    decide(campaign, customer, $0, zone: zone, suppressions: standing, now: now)
+                let occurrences = evaluator.occurrences(of: index, for: customer, in: zone)
+                guard !occurrences.isEmpty else { continue }
+                let seen = occurrences.map(seenAt)
+                // One cycle's occurrences at a time, in the order the cycles come (usually all in one).
+                var order = Array(occurrences.indices)
+                if seen.contains(where: { $0 != seen[0] }) { order.sort { (seen[$0], $0) < (seen[$1], $1) } }
+                var start = 0
+                while start < order.count {
+                    let now = seen[order[start]]
+                    var end = start + 1
+                    while end < order.count, seen[order[end]] == now { end += 1 }
+                    let decisions = order[start..<end].map {
+                        decide(campaign, customer, occurrences[$0], zone: zone, suppressions: standing, now: now)
+                    }
+                    for decision in Self.latestCatchUpOnly(decisions, now: now) { body(decision, now) }
+                    start = end
                 }
-                for decision in Self.latestCatchUpOnly(decisions, now: now) { body(decision) }
             }
         }
     }

@@ -59,6 +59,20 @@ public struct PolicyCycle: Sendable {
     /// recorded `sent` (a channel's own failures are not predicted).
     public func dispatch(_ recipient: SendGate.Recipient, suppressions: [Suppression], now: Date,
                          in ledger: inout PolicyLedger) -> (changes: [Change], forecast: [MessageKey: PolicyVerdict]) {
+        var step = review(recipient, suppressions: suppressions, now: now, in: &ledger)
+        for message in step.approved {
+            if let change = apply(.send(sendAt: message.sendAt, validUntil: message.validUntil), to: message.key, now: now, in: &ledger) {
+                step.changes.append(change)
+            }
+        }
+        return (step.changes, step.forecast)
+    }
+
+    /// The dispatch step up to the claim: stale messages expire and the gate's holds are recorded; the messages
+    /// the gate lets go are returned, still `scheduled`, for the claim to send or for a budget to hold (`apply`),
+    /// in the key order the gate decided them.
+    public func review(_ recipient: SendGate.Recipient, suppressions: [Suppression], now: Date, in ledger: inout PolicyLedger)
+        -> (changes: [Change], approved: [PlannedMessage], forecast: [MessageKey: PolicyVerdict]) {
         var changes: [Change] = []
         var reviewable: [PlannedMessage] = []
         for row in ledger.due(of: recipient.id, at: now) {
@@ -73,28 +87,39 @@ public struct PolicyCycle: Sendable {
         }
         let book = ledger.book(of: recipient.id, since: now.addingTimeInterval(-Double(historyDays) * 86_400))
         let review = gate.review(reviewable, for: recipient, book: book, suppressions: suppressions, now: now)
+        var approved: [PlannedMessage] = []
         for (key, verdict) in review.decided.sorted(by: { $0.key < $1.key }) {
-            guard var row = ledger[key] else { continue }
-            var change = Change(key: key, before: row.status, after: verdict.status, reason: verdict.reason, decidedAt: now)
-            switch verdict {
-            case .send:
-                row.status = .sent
-                row.reasonCode = nil
-                row.wentAt = now
-                change.after = .sent
-            case .deferred(let until, let reason):
-                row.status = .scheduled
-                row.reasonCode = reason.code
-                row.message.sendAt = until
-                change.sendAt = until
-            case .suppressed(let reason), .dropped(let reason), .expired(let reason):
-                row.status = verdict.status
-                row.reasonCode = reason.code
+            if case .send = verdict {
+                if let row = ledger[key] { approved.append(row.message) }
+            } else if let change = apply(verdict, to: key, now: now, in: &ledger) {
+                changes.append(change)
             }
-            ledger[key] = row
-            changes.append(change)
         }
-        return (changes, review.forecast)
+        return (changes, approved, review.forecast)
+    }
+
+    /// Records `verdict` on the ledger row of `key` at `now`: sent (a channel's own failures are not predicted),
+    /// back to `scheduled` at a later time, or held for good. Nil when the key is not in the ledger.
+    public func apply(_ verdict: PolicyVerdict, to key: MessageKey, now: Date, in ledger: inout PolicyLedger) -> Change? {
+        guard var row = ledger[key] else { return nil }
+        var change = Change(key: key, before: row.status, after: verdict.status, reason: verdict.reason, decidedAt: now)
+        switch verdict {
+        case .send:
+            row.status = .sent
+            row.reasonCode = nil
+            row.wentAt = now
+            change.after = .sent
+        case .deferred(let until, let reason):
+            row.status = .scheduled
+            row.reasonCode = reason.code
+            row.message.sendAt = until
+            change.sendAt = until
+        case .suppressed(let reason), .dropped(let reason), .expired(let reason):
+            row.status = verdict.status
+            row.reasonCode = reason.code
+        }
+        ledger[key] = row
+        return change
     }
 
     /// A whole cycle for `customers` (as the engine prepares them for evaluation): plan `window`, then dispatch.
