@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
     ],
     targets: [
         // Pure logic: calendars, policies, templates, segment counting. No I/O, no clock, no globals.
@@ -45,6 +46,15 @@ let package = Package(
             dependencies: ["BeckonCore", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // The PostgreSQL backend, for several daemons on one database: claims and leases behind the store's protocols.
+        .target(
+            name: "BeckonPostgres",
+            dependencies: [
+                "BeckonCore", "BeckonStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // inbox/ files -> validated records in the store; quarantine for what cannot be read.
         .target(
@@ -122,6 +132,10 @@ let package = Package(
         .testTarget(name: "BeckonConfigTests", dependencies: ["BeckonConfig"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BeckonStoreTests", dependencies: ["BeckonStore", "BeckonCore",
             .product(name: "PropertyBased", package: "swift-property-based")]),
+        // One contract suite run against both backends (PostgreSQL when BECKON_TEST_POSTGRES_URL names a server).
+        .testTarget(name: "StoreContractTests", dependencies: ["BeckonStore", "BeckonPostgres", "BeckonCore",
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "BeckonInboxTests", dependencies: ["BeckonInbox", "BeckonStore"], resources: [.copy("Fixtures")]),
         // A real loopback SMS gateway with fault injection, and a systemd notify socket, shared by the tests.
         .target(name: "GatewaySupport", dependencies: [

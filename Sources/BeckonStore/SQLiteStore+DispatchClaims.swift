@@ -10,6 +10,7 @@ extension SQLiteStore: DispatchClaims {
     /// ships 3.40). One statement reads one instant however often it names it.
     static let databaseNow = "((julianday('now') - 2440587.5) * 86400.0)"
 
+    @discardableResult
     public func scheduleForDispatch(_ messages: [PlannedMessage], at now: Date) async throws -> Int {
         // One process dispatches from a SQLite store: it reads what is due at its next pass, nobody to wake.
         try await writer.write { db in try Self.schedule(messages, at: now, in: db).count }
