@@ -94,11 +94,13 @@ struct DispatchClaimsContractTests {
             let store = subject.store
             try await store.scheduleForDispatch(ContractMessages.messages(3, channel: "kannel", campaign: "plain"), at: Date())
             try await store.scheduleForDispatch(ContractMessages.messages(3, channel: "dedup", campaign: "keyed"), at: Date())
-            let claims = try await store.claimDue(at: Date(), limit: 100, owner: "gone", lease: .milliseconds(150))
+            // A lease that a check needs alive lasts seconds: in a full parallel test run, 150 ms ran out between
+            // two statements.
+            let claims = try await store.claimDue(at: Date(), limit: 100, owner: "gone", lease: .seconds(3))
             #expect(claims.count == 6)
             // Not yet expired: nothing to rescue.
             #expect(try await store.rescueExpired(at: Date(), limit: 100, channelDeduplicatesByKey: { _ in true }).isEmpty)
-            try await Task.sleep(for: .milliseconds(400))
+            try await Task.sleep(for: .milliseconds(4_000))
             let rescued = try await store.rescueExpired(at: Date(), limit: 100, channelDeduplicatesByKey: { $0.channel == "dedup" })
             #expect(rescued.count == 6)
             for item in rescued {
@@ -148,12 +150,12 @@ struct DispatchClaimsContractTests {
         try await backend.withStore { subject in
             let store = subject.store
             try await store.scheduleForDispatch(ContractMessages.messages(4), at: Date())
-            let claims = try await store.claimDue(at: Date(), limit: 100, owner: "slow", lease: .milliseconds(300))
+            let claims = try await store.claimDue(at: Date(), limit: 100, owner: "slow", lease: .seconds(3))
             try await Task.sleep(for: .milliseconds(100))
             let renewed = try await store.renew(claims, lease: .seconds(30))
             #expect(renewed.count == 4)
             #expect(zip(renewed, claims).allSatisfy { $0.leaseUntil > $1.leaseUntil.addingTimeInterval(20) })
-            try await Task.sleep(for: .milliseconds(400))
+            try await Task.sleep(for: .milliseconds(4_000))
             #expect(try await store.rescueExpired(at: Date(), limit: 100, channelDeduplicatesByKey: { _ in false }).isEmpty)
             // A transient failure puts the message back, due later, without a receipt; the fence then refuses a repeat.
             let retry = renewed.map {
@@ -178,7 +180,7 @@ struct LeaderLeaseContractTests {
             let store = subject.store
             let terms = try await withThrowingTaskGroup(of: LeaderTerm?.self) { group in
                 for daemon in 0..<3 {
-                    group.addTask { try await store.acquireLeadership(of: "planner", for: "daemon-\(daemon)", lease: .milliseconds(300)) }
+                    group.addTask { try await store.acquireLeadership(of: "planner", for: "daemon-\(daemon)", lease: .seconds(3)) }
                 }
                 var results: [LeaderTerm?] = []
                 for try await term in group { results.append(term) }
@@ -190,14 +192,14 @@ struct LeaderLeaseContractTests {
             #expect(first.term == 1)
             #expect(try await store.leader(of: "planner") == first)
             // Renewing inside the lease keeps the term; acquiring again as the holder is a renewal too.
-            let renewed = try #require(try await store.renewLeadership(first, lease: .milliseconds(300)))
+            let renewed = try #require(try await store.renewLeadership(first, lease: .seconds(3)))
             #expect(renewed.term == 1 && renewed.leaseUntil > first.leaseUntil)
-            #expect(try await store.acquireLeadership(of: "planner", for: first.holder, lease: .milliseconds(300))?.term == 1)
+            #expect(try await store.acquireLeadership(of: "planner", for: first.holder, lease: .seconds(3))?.term == 1)
             let others = ["daemon-0", "daemon-1", "daemon-2"].filter { $0 != first.holder }
             #expect(try await store.acquireLeadership(of: "planner", for: others[0], lease: .seconds(30)) == nil)
 
             // The leader is paused past its lease.
-            try await Task.sleep(for: .milliseconds(500))
+            try await Task.sleep(for: .milliseconds(4_000))
             #expect(try await store.leader(of: "planner") == nil)
             let second = try #require(try await store.acquireLeadership(of: "planner", for: others[0], lease: .seconds(30)))
             #expect(second.term == 2)
