@@ -42,7 +42,9 @@ public struct SimulationRun {
                                                  at: interval.start, rule: budgets)
         }
         let arrivals = try EventArrivals.read(from: store)
-        let rfm = try store.rfmBreakpoints()
+        // The daemon computes the boundaries before its first plan; they move only when customers change, which
+        // a simulation of today's customers does not do.
+        let rfm = try store.rfmBreakpoints() ?? store.computedRFMBreakpoints(at: interval.start)
         let batchSize = budgets.isEmpty ? 10_000 : Int.max
         var tally = SimulationTally()
         var batch: [SimulatedCustomer] = []

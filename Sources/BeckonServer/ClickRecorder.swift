@@ -43,19 +43,32 @@ public final class ClickRecorder: Service, @unchecked Sendable {
 
     /// Writes every click handed over so far.
     public func flush() throws {
-        let batch = lock.withLock {
+        let batch = take()
+        guard !batch.isEmpty else { return }
+        do { count(try store.recordClicks(batch)) } catch { putBack(batch); throw error }
+    }
+
+    /// `flush` for the service's task: the store writes on its own queue meanwhile (a batch of a busy quarter
+    /// second is thousands of clicks), so no thread the listener answers on waits for it.
+    func flushSuspending() async throws {
+        let batch = take()
+        guard !batch.isEmpty else { return }
+        do { count(try await store.recordClicksSuspending(batch)) } catch { putBack(batch); throw error }
+    }
+
+    private func take() -> [LinkClick] {
+        lock.withLock {
             defer { pending.removeAll(keepingCapacity: true) }
             return pending
         }
-        guard !batch.isEmpty else { return }
-        let recorded: [(click: LinkClick, isUnique: Bool)]
-        do {
-            recorded = try store.recordClicks(batch)
-        } catch {
-            // Put back in front, in order, for the next round.
-            lock.withLock { pending.insert(contentsOf: batch, at: 0) }
-            throw error
-        }
+    }
+
+    /// Puts a batch that could not be written back in front, in order, for the next round.
+    private func putBack(_ batch: [LinkClick]) {
+        lock.withLock { pending.insert(contentsOf: batch, at: 0) }
+    }
+
+    private func count(_ recorded: [(click: LinkClick, isUnique: Bool)]) {
         clicks.increment(by: recorded.count)
         uniqueClicks.increment(by: recorded.filter(\.isUnique).count)
         botClicks.increment(by: recorded.filter { $0.click.bot != nil }.count)
@@ -64,13 +77,13 @@ public final class ClickRecorder: Service, @unchecked Sendable {
     public func run() async throws {
         while !Task.isShuttingDownGracefully {
             do { try await Task.sleep(for: interval) } catch { break }
-            flushLogged()
+            await flushLogged()
         }
         // The listener stops first (it comes after this service in the group), so this is the last batch.
-        flushLogged()
+        await flushLogged()
     }
 
-    func flushLogged() {
-        do { try flush() } catch { logger.error("could not record clicks; will retry", metadata: ["error": "\(error)"]) }
+    func flushLogged() async {
+        do { try await flushSuspending() } catch { logger.error("could not record clicks; will retry", metadata: ["error": "\(error)"]) }
     }
 }

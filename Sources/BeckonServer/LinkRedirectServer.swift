@@ -40,11 +40,15 @@ public struct LinkRedirectServer: Sendable {
     public let clock: any WallClock
     public let recorder: ClickRecorder
     public let logger: Logger
+    /// Settled links asked for again, answered from memory.
+    public let cache: LinkLookupCache
     let bots: SuspectedBot
     let misses = Counter(label: "beckon_link_not_found_total")
 
-    public init(settings: Settings, store: SQLiteStore, clock: any WallClock, recorder: ClickRecorder, logger: Logger) {
+    public init(settings: Settings, store: SQLiteStore, clock: any WallClock, recorder: ClickRecorder, logger: Logger,
+                cache: LinkLookupCache = LinkLookupCache()) {
         self.settings = settings
+        self.cache = cache
         self.store = store
         self.clock = clock
         self.recorder = recorder
@@ -73,18 +77,26 @@ public struct LinkRedirectServer: Sendable {
         let path = request.uri.path
         guard path.hasPrefix(settings.pathPrefix) else { return miss() }
         let token = path.dropFirst(settings.pathPrefix.count)
+        guard LinkToken.isWellFormed(token) else { return miss() }
         let now = clock.now
-        guard LinkToken.isWellFormed(token), let link = try store.linkLookup(token: String(token)), link.expiresAt > now,
-              MessageTemplate.isLinkTarget(link.target) else {
-            return miss()
-        }
+        let text = String(token)
+        // The store only holds http(s) targets it checked when the link was made (`SQLiteStore.insertLink`).
+        guard let link = try lookup(text, at: now), link.expiresAt > now else { return miss() }
         let userAgent = request.headers[.userAgent] ?? ""
-        recorder.record(LinkClick(token: String(token), at: now, method: method, userAgent: userAgent,
+        recorder.record(LinkClick(token: text, at: now, method: method, userAgent: userAgent,
                                   bot: bots.reason(method: method, userAgent: userAgent, at: now, reachedAt: link.reachedAt,
                                                    perMessage: link.messageKey != nil)))
         // no-store: a proxy or browser cache that answered the next click itself would hide it.
         return Response(status: .found, headers: [.location: link.target, .cacheControl: "no-store",
                                                   .contentLength: "0"])
+    }
+
+    /// From memory when the link is settled and was asked for lately, else from the store.
+    func lookup(_ token: String, at now: Date) throws -> LinkLookup? {
+        if let kept = cache.answer(for: token, at: now) { return kept }
+        guard let link = try store.linkLookup(token: token) else { return nil }
+        if link.expiresAt > now { cache.keep(link, for: token) }
+        return link
     }
 
     func miss() -> Response {

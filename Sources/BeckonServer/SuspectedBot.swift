@@ -41,26 +41,36 @@ public struct SuspectedBot: Sendable {
     /// An empty user agent counts: every phone's browser sends one.
     ///
     /// Every redirect asks this, so it compares bytes: Foundation's `String.contains` goes through CFString and
-    /// was a quarter of the listener's time. User agents are ASCII in practice; only ASCII letters are folded,
-    /// which is all the words need (they are ASCII), and any other byte compares as it is.
+    /// was a quarter of the listener's time. The folded copy lives on the stack, not in a new array. User agents are ASCII in practice; only ASCII letters are folded, which is all the
+    /// words need (they are ASCII), and any other byte compares as it is.
     public func isBotAgent(_ userAgent: String) -> Bool {
-        let folded = userAgent.utf8.map { byte in (65...90).contains(byte) ? byte | 0x20 : byte }
-        guard folded.contains(where: { $0 != 32 && $0 != 9 }) else { return true }
-        return agents.contains { Self.find($0, in: folded) }
+        let count = userAgent.utf8.count
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(count, 1)) { folded in
+            var blank = true
+            for (index, byte) in userAgent.utf8.enumerated() {
+                folded[index] = (65...90).contains(byte) ? byte | 0x20 : byte
+                if byte != 32 && byte != 9 { blank = false }
+            }
+            guard !blank else { return true }
+            let text = UnsafeBufferPointer(rebasing: folded[..<count])
+            return agents.contains { Self.find($0, in: text) }
+        }
     }
 
-    static func find(_ word: [UInt8], in text: [UInt8]) -> Bool {
+    static func find(_ word: [UInt8], in text: UnsafeBufferPointer<UInt8>) -> Bool {
         guard word.count <= text.count, let first = word.first else { return word.isEmpty }
-        var start = 0
-        let last = text.count - word.count
-        while start <= last {
-            if text[start] == first {
-                var matched = 1
-                while matched < word.count, text[start + matched] == word[matched] { matched += 1 }
-                if matched == word.count { return true }
+        return word.withUnsafeBufferPointer { word in
+            var start = 0
+            let last = text.count - word.count
+            while start <= last {
+                if text[start] == first {
+                    var matched = 1
+                    while matched < word.count, text[start + matched] == word[matched] { matched += 1 }
+                    if matched == word.count { return true }
+                }
+                start += 1
             }
-            start += 1
+            return false
         }
-        return false
     }
 }

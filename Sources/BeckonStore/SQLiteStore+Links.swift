@@ -11,6 +11,23 @@ public struct LinkLookup: Hashable, Sendable {
     public var messageKey: String?
     /// The message's delivery report time, else the time it was sent; nil before it went.
     public var reachedAt: Date?
+    /// True when no later write can change this answer before `expiresAt`, so it may be kept in memory: a link
+    /// shared by a variant (no message, no delivery time), or a message whose delivery report is in (later reports
+    /// come later, and `reachedAt` is the first). Until then a report may still move `reachedAt`, and with it
+    /// which clicks are too soon. A later schedule can only extend `expiresAt` (see `insertLink`).
+    public var isSettled: Bool {
+        messageKey == nil || deliveredAt != nil
+    }
+    /// The message's first delivery report time, when one is in.
+    var deliveredAt: Date?
+
+    public init(target: String, expiresAt: Date, messageKey: String?, deliveredAt: Date?, sentAt: Date?) {
+        self.target = target
+        self.expiresAt = expiresAt
+        self.messageKey = messageKey
+        self.deliveredAt = deliveredAt
+        reachedAt = deliveredAt ?? sentAt
+    }
 }
 
 /// One request for a token, as the redirect listener saw it.
@@ -102,8 +119,12 @@ extension SQLiteStore {
     }
 
     /// True when the token is now this link's: new, or already the same message's (or variant's) link.
+    ///
+    /// The target is checked here, once, rather than at every redirect: templates and `links.target` are checked
+    /// when they are read, and the store refuses anything else, so the listener sends a stored target as it is.
     static func insertLink(_ link: TrackedLink, key: String?, campaign: String, variant: String, at now: Date,
                            in db: Database) throws -> Bool {
+        guard MessageTemplate.isLinkTarget(link.target) else { throw InvalidLinkTarget(target: link.target) }
         var insert = BoundStatement(try db.cachedStatement(sql: """
             INSERT INTO link (token, message_key, campaign, variant, target, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(token) DO UPDATE SET expires_at = max(link.expires_at, excluded.expires_at)
@@ -125,9 +146,13 @@ extension SQLiteStore {
     }
 
     /// The redirect's answer for a token, or nil when no link has it.
+    ///
+    /// Every redirect that is not answered from memory asks this, so it is one statement read without a
+    /// transaction around it (`unsafeRead`: a single SELECT is consistent by itself, and BEGIN, COMMIT and GRDB's
+    /// schema check were three more statements a click).
     public func linkLookup(token: String) throws -> LinkLookup? {
-        try writer.read { db in
-            let statement = BoundStatement(try db.cachedStatement(sql: """
+        try writer.unsafeRead { db in
+            var bound = BoundStatement(try db.cachedStatement(sql: """
                 SELECT l.target, l.expires_at, l.message_key,
                        (SELECT MIN(d.received_at) FROM delivery_report d
                         WHERE d.channel = m.channel AND d.message_key = m.key AND d.status = 'delivered'),
@@ -135,12 +160,11 @@ extension SQLiteStore {
                 FROM link l LEFT JOIN message m ON m.key = l.message_key
                 WHERE l.token = ?
                 """))
-            var bound = statement
             bound.bind(token)
             return try bound.first(in: db) { columns in
                 LinkLookup(target: columns.text(0) ?? "", expiresAt: Date(timeIntervalSince1970: columns.double(1)),
-                           messageKey: columns.text(2),
-                           reachedAt: (columns.optionalDouble(3) ?? columns.optionalDouble(4)).map(Date.init(timeIntervalSince1970:)))
+                           messageKey: columns.text(2), deliveredAt: columns.optionalDouble(3).map(Date.init(timeIntervalSince1970:)),
+                           sentAt: columns.optionalDouble(4).map(Date.init(timeIntervalSince1970:)))
             }
         }
     }
@@ -150,23 +174,33 @@ extension SQLiteStore {
     @discardableResult
     public func recordClicks(_ clicks: [LinkClick]) throws -> [(click: LinkClick, isUnique: Bool)] {
         guard !clicks.isEmpty else { return [] }
-        return try writer.write { db in
-            let statement = try db.cachedStatement(sql: """
-                INSERT INTO click (token, message_key, campaign, variant, at, method, user_agent, bot, is_unique)
-                SELECT l.token, l.message_key, l.campaign, l.variant, ?, ?, ?, ?,
-                       ? IS NULL AND l.message_key IS NOT NULL
-                       AND NOT EXISTS (SELECT 1 FROM click c WHERE c.message_key = l.message_key AND c.is_unique = 1)
-                FROM link l WHERE l.token = ?
-                RETURNING is_unique
-                """)
-            return try clicks.compactMap { click in
-                var insert = BoundStatement(statement)
-                insert.bind(click.at.timeIntervalSince1970); insert.bind(click.method.rawValue)
-                // A user agent is the client's text: kept, but bounded.
-                insert.bind(String(click.userAgent.prefix(512))); insert.bind(click.bot?.rawValue)
-                insert.bind(click.bot?.rawValue); insert.bind(click.token)
-                return try insert.first(in: db) { (click, $0.int(0) == 1) }
-            }
+        return try writer.write { db in try Self.recordClicks(clicks, in: db) }
+    }
+
+    /// `recordClicks` for a task: the transaction runs on the store's writer queue while the task is suspended,
+    /// so a batch of thousands of clicks never holds one of the few threads that answer requests.
+    @discardableResult
+    public func recordClicksSuspending(_ clicks: [LinkClick]) async throws -> [(click: LinkClick, isUnique: Bool)] {
+        guard !clicks.isEmpty else { return [] }
+        return try await writer.write { db in try Self.recordClicks(clicks, in: db) }
+    }
+
+    static func recordClicks(_ clicks: [LinkClick], in db: Database) throws -> [(click: LinkClick, isUnique: Bool)] {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO click (token, message_key, campaign, variant, at, method, user_agent, bot, is_unique)
+            SELECT l.token, l.message_key, l.campaign, l.variant, ?, ?, ?, ?,
+                   ? IS NULL AND l.message_key IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM click c WHERE c.message_key = l.message_key AND c.is_unique = 1)
+            FROM link l WHERE l.token = ?
+            RETURNING is_unique
+            """)
+        return try clicks.compactMap { click in
+            var insert = BoundStatement(statement)
+            insert.bind(click.at.timeIntervalSince1970); insert.bind(click.method.rawValue)
+            // A user agent is the client's text: kept, but bounded.
+            insert.bind(String(click.userAgent.prefix(512))); insert.bind(click.bot?.rawValue)
+            insert.bind(click.bot?.rawValue); insert.bind(click.token)
+            return try insert.first(in: db) { (click, $0.int(0) == 1) }
         }
     }
 
@@ -223,6 +257,15 @@ extension SQLiteStore {
                            uniqueClicks: row["unique_clicks"], botClicks: row["bot_clicks"], messagesClicked: row["messages_clicked"])
             }
         }
+    }
+}
+
+/// A link whose target is no absolute http(s) URL: never stored (the schedule's transaction is rolled back).
+public struct InvalidLinkTarget: Error, CustomStringConvertible {
+    public var target: String
+
+    public var description: String {
+        "a tracked link's target '\(target)' is not an absolute http(s) URL; it was not stored"
     }
 }
 

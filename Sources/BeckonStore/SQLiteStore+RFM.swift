@@ -11,6 +11,15 @@ extension SQLiteStore {
     /// milliseconds for a million customers, run when `RFMRefresh` says so, not after every file.
     @discardableResult
     public func refreshRFMBreakpoints(at now: Date) throws -> RFMBreakpoints {
+        let breakpoints = try computedRFMBreakpoints(at: now)
+        let json = String(decoding: try JSONEncoder().encode(breakpoints), as: UTF8.self)
+        try setValue(json, for: Self.rfmBreakpointsKey)
+        return breakpoints
+    }
+
+    /// The boundaries a refresh at `now` would compute, without keeping them (`beckon simulate` on a store
+    /// whose daemon has not run yet).
+    public func computedRFMBreakpoints(at now: Date) throws -> RFMBreakpoints {
         var recencies: [Double] = []
         var counts: [Double] = []
         var spends: [Double] = []
@@ -22,10 +31,7 @@ extension SQLiteStore {
                 spends.append(row[2] as Double)
             }
         }
-        let breakpoints = RFMBreakpoints(recencies: recencies, orderCounts: counts, spends: spends, computedAt: now)
-        let json = String(decoding: try JSONEncoder().encode(breakpoints), as: UTF8.self)
-        try setValue(json, for: Self.rfmBreakpointsKey)
-        return breakpoints
+        return RFMBreakpoints(recencies: recencies, orderCounts: counts, spends: spends, computedAt: now)
     }
 
     static let rfmThroughChangeKey = "rfm.through_change"

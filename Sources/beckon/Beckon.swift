@@ -16,7 +16,7 @@ struct Beckon: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, RunCommand.self, ImportCommand.self, CheckCommand.self, PlanCommand.self, ExplainCommand.self,
             CalendarCommand.self, SegmentsCommand.self, ReceiptsCommand.self, ResolveCommand.self,
-            StatusCommand.self, PauseCommand.self, ResumeCommand.self, ReportCommand.self, HygieneCommand.self,
+            StatusCommand.self, PauseCommand.self, ResumeCommand.self, ReportCommand.self, HygieneCommand.self, SimulateCommand.self,
         ]
     )
 }

@@ -9,8 +9,11 @@ import ServiceLifecycle
 // The redirect benchmark's two servers (bench/redirect/run.sh runs wrk against each in turn):
 //
 //   beckon-bench-redirect static PORT            a static Hummingbird route: GET /{token} -> a fixed 302
-//   beckon-bench-redirect links PORT DB TOKENS   Beckon's redirect listener over DB, with N sent messages'
-//                                                links, their tokens written one a line to TOKENS
+//   beckon-bench-redirect links PORT DB TOKENS [N] [delivered]
+//                                                Beckon's redirect listener over DB, with N sent messages'
+//                                                links, their tokens written one a line to TOKENS; with
+//                                                `delivered`, each message has its delivery report (a settled
+//                                                link, which the listener keeps in memory once asked for)
 //
 // Both stop on SIGTERM; the listener writes its last clicks first.
 let arguments = CommandLine.arguments
@@ -50,6 +53,12 @@ case "links":
     _ = try store.schedule(messages, at: sentAt)
     try store.markPending(messages.map(\.key), at: sentAt)
     try store.record(messages.map { DispatchOutcome(key: $0.key, status: .sent, providerID: nil, channel: "sms") }, at: sentAt)
+    if arguments.count > 6, arguments[6] == "delivered" {
+        for message in messages {
+            _ = try store.apply(DeliveryReport(channel: "sms", key: message.key, providerID: nil, part: "", status: .delivered,
+                                               providerCode: "DELIVRD", at: sentAt.addingTimeInterval(10)))
+        }
+    }
     // Tokens as stored (a collision would have been drawn again).
     let stored = try messages.map { try store.linkTokens(of: $0.key).values.first ?? "" }
     try Data((stored.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: arguments[4]))
